@@ -1,0 +1,67 @@
+# Faro: `make demo` runs the product with demo content; `make test` runs the whole suite.
+# Both set up everything they need (virtualenv, packages, Chromium for browser tests).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo serve test lint format browser clean-db help
+
+help:
+	@echo "make demo   - install, migrate, load demo content and serve http://$(HOST):$(PORT)"
+	@echo "make test   - install and run lint plus the whole test suite (browser tests included)"
+	@echo "make lint   - ruff check and ruff format --check"
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Faro needs Python 3.11 (set PYTHON=python3.11)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo ""
+	@echo "  Faro demo is starting at http://$(HOST):$(PORT)/"
+	@echo "    Help centre (English):  http://$(HOST):$(PORT)/en/"
+	@echo "    Centro de ayuda (ES):   http://$(HOST):$(PORT)/es/"
+	@echo "    Wagtail admin:          http://$(HOST):$(PORT)/admin/"
+	@echo "    Logins (password faro-demo): admin, editor, moderator, agent,"
+	@echo "                                 customer (Enterprise group), partner (Partners group)"
+	@echo ""
+	@$(MAKE) --no-print-directory serve
+
+# The web server, the background-task worker and the scheduled-publishing clock, stopped together.
+serve: install
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(MANAGE) db_worker >/dev/null 2>&1 & \
+	  while sleep 60; do $(MANAGE) publish_scheduled >/dev/null 2>&1; done & \
+	  $(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install browser lint
+	$(BIN)/python -m pytest
+
+clean-db:
+	rm -rf .data/pg
