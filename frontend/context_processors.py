@@ -5,4 +5,7 @@ from django.http import HttpRequest
 
 
 def help_centre(request: HttpRequest) -> dict:
-    return {"FARO_SITE_NAME": settings.WAGTAIL_SITE_NAME}
+    return {
+        "FARO_SITE_NAME": settings.WAGTAIL_SITE_NAME,
+        "DEFAULT_LANGUAGE": settings.LANGUAGE_CODE,
+    }

@@ -63,7 +63,7 @@ def test_spanish_article_is_served_at_its_spanish_url(client, help_centre):
     assert soup.html["lang"] == "es"
     assert soup.h1.get_text(strip=True) == "Cambia tu plan"
     assert soup.title.string.startswith("Cambia tu plan")
-    crumbs = [li.get_text(strip=True) for li in soup.find("nav", class_="breadcrumbs").find_all("li")]
+    crumbs = [li.get_text(strip=True) for li in soup.select("nav.breadcrumbs li")]
     assert crumbs == ["Centro de ayuda", "Facturación", "Cambia tu plan"]
 
 
@@ -143,7 +143,9 @@ def test_source_article_is_never_stale(help_centre):
     assert not reload(help_centre.public).translation_is_stale
 
 
-def test_synced_translation_goes_stale_when_the_source_is_republished(superuser_client, help_centre):
+def test_synced_translation_goes_stale_when_the_source_is_republished(
+    superuser_client, help_centre
+):
     es = publish_via_admin(superuser_client, help_centre.public_es, up_to_date=True)
     assert es.source_synced_at is not None
     assert es.last_published_at >= es.source_synced_at

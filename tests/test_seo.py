@@ -7,6 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
+from wagtail.models import PageViewRestriction
+
+from kb.models import Audience
 
 from .factories import ArticlePageFactory, block
 
@@ -89,6 +92,47 @@ def test_sitemap_leaves_out_restricted_articles(sitemap, help_centre):
         assert not any(restricted.slug in loc for loc in locations)
 
 
+@pytest.fixture
+def restricted_translation(help_centre):
+    """The public English article's Spanish translation is for signed-in customers only."""
+    es = help_centre.public_es
+    es.audience = Audience.CUSTOMERS
+    es.save_revision().publish()
+    return es
+
+
+def test_sitemap_never_points_hreflang_at_a_restricted_translation(
+    client, help_centre, restricted_translation
+):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = [url.findtext("sm:loc", namespaces=NS) for url in root.findall("sm:url", NS)]
+    hrefs = {link.get("href") for link in root.iterfind("sm:url/xhtml:link", NS)}
+    es_url = restricted_translation.get_full_url()
+    assert es_url not in locations
+    assert es_url not in hrefs
+    (entry,) = [
+        url
+        for url in root.findall("sm:url", NS)
+        if url.findtext("sm:loc", namespaces=NS) == help_centre.public.get_full_url()
+    ]
+    # Only the English version is left, so no alternates at all (as for untranslated pages).
+    assert entry.findall("xhtml:link", NS) == []
+    # Translations that are public keep theirs.
+    assert help_centre.category_es.get_full_url() in hrefs
+
+
+def test_sitemap_never_points_hreflang_at_a_login_restricted_page(client, help_centre):
+    PageViewRestriction.objects.create(
+        page=help_centre.public_es, restriction_type=PageViewRestriction.LOGIN
+    )
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    hrefs = {link.get("href") for link in root.iterfind("sm:url/xhtml:link", NS)}
+    locations = {url.findtext("sm:loc", namespaces=NS) for url in root.findall("sm:url", NS)}
+    es_url = help_centre.public_es.get_full_url()
+    assert es_url not in locations | hrefs
+    assert help_centre.public.get_full_url() in locations
+
+
 def test_robots_txt_points_at_the_sitemap(client, help_centre):
     response = client.get("/robots.txt")
     assert response.status_code == 200
@@ -137,6 +181,23 @@ def test_untranslated_article_does_not_claim_a_spanish_version(client, help_cent
     assert "es" not in alternates
     assert help_centre.home_es.get_full_url() not in alternates.values()
     assert set(alternates.values()) <= {lonely.get_full_url()}
+
+
+def test_article_does_not_claim_a_restricted_translation(
+    client, help_centre, restricted_translation
+):
+    """Anonymous visitors (and crawlers) cannot read the Spanish version, so the head must not
+    announce it, nor pass off the Spanish home as this article's translation."""
+    canonical, alternates = head_links(client.get(help_centre.public.url))
+    assert canonical == help_centre.public.get_full_url()
+    assert "es" not in alternates
+    assert restricted_translation.get_full_url() not in alternates.values()
+    assert help_centre.home_es.get_full_url() not in alternates.values()
+
+
+def test_canonical_ignores_the_query_string(client, help_centre):
+    canonical, _ = head_links(client.get(help_centre.public.url + "?feedback=thanks"))
+    assert canonical == help_centre.public.get_full_url()
 
 
 # --- JSON-LD ---------------------------------------------------------------------------------

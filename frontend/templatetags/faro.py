@@ -43,10 +43,14 @@ def language_links(context: dict, page: Page | str | None) -> list[dict]:
             translations[t.locale.language_code] = t
     for code, name in settings.LANGUAGES:
         target = translations.get(code)
-        if target is None or (
+        if target is not None and (
             isinstance(target.specific, ArticlePage)
             and not target.specific.is_visible_to(request.user if request else None)
         ):
+            # A translation this visitor may not read is not an alternate version for them.
+            target = None
+        is_translation = target is not None
+        if target is None:
             target = home_for(code)
         links.append(
             {
@@ -55,7 +59,9 @@ def language_links(context: dict, page: Page | str | None) -> list[dict]:
                 "url": target.get_url(request) if target else f"/{code}/",
                 "full_url": target.get_full_url(request) if target else None,
                 "current": code == current,
-                "is_translation": code in translations,
+                # Only a real, readable translation may be announced with hreflang; the
+                # fallback home is for the switcher alone.
+                "is_translation": is_translation,
             }
         )
     return links

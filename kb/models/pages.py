@@ -67,12 +67,21 @@ ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
 
 class TranslatedSitemapMixin:
-    """Sitemap entries carry ``hreflang`` alternates for every live translation."""
+    """Sitemap entries carry ``hreflang`` alternates for every live translation that anyone may
+    read: pointing crawlers at a restricted translation would reveal it and lead to a login."""
 
     def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict]:
+        translations = (
+            self.get_translations(inclusive=True)
+            .live()
+            .public()
+            .specific()
+            .select_related("locale")
+        )
         alternates = [
             {"lang_code": t.locale.language_code, "location": t.get_full_url(request)}
-            for t in self.get_translations(inclusive=True).live().select_related("locale")
+            for t in translations
+            if getattr(t, "audience", Audience.PUBLIC) == Audience.PUBLIC
         ]
         return [
             {

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from kb.models import ArticleFeedback
@@ -26,24 +27,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Browser:
-    # Playwright's sync API keeps an event loop running in this thread; the test's own ORM
-    # calls are still plain synchronous code.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
 @pytest.fixture
 def site(live_server, django_db_serialized_rollback, help_centre):
     """The shared help centre, committed so the live server's thread can read it.
@@ -54,7 +37,25 @@ def site(live_server, django_db_serialized_rollback, help_centre):
     return help_centre
 
 
-def _open_page(request, browser: Browser, *, javascript: bool) -> Page:
+@pytest.fixture
+def browser(site, monkeypatch) -> Iterator[Browser]:
+    """Chromium, started only once the test data exists.
+
+    Playwright's sync API keeps an asyncio loop running in this thread, and while it runs Django
+    hands out different connection objects (asgiref keys them by async context). Setting up the
+    database first keeps serialized rollback working; the test's own ORM calls then need
+    DJANGO_ALLOW_ASYNC_UNSAFE, and their connections are closed before the loop stops."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            connections.close_all()
+            browser.close()
+
+
+def _open_page(request, browser: Browser, *, javascript: bool) -> Iterator[Page]:
     context = browser.new_context(java_script_enabled=javascript, locale="en-GB")
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -67,12 +68,12 @@ def _open_page(request, browser: Browser, *, javascript: bool) -> Page:
 
 
 @pytest.fixture
-def page(request, browser):
+def page(request, browser) -> Iterator[Page]:
     yield from _open_page(request, browser, javascript=True)
 
 
 @pytest.fixture
-def page_without_js(request, browser):
+def page_without_js(request, browser) -> Iterator[Page]:
     yield from _open_page(request, browser, javascript=False)
 
 
@@ -96,13 +97,13 @@ def test_visitor_reads_an_article_switches_language_and_votes(page, live_server,
     expect(page).to_have_url(re.compile(r"#before-you-start$"))
     expect(page.locator("#before-you-start")).to_be_visible()
 
-    switcher = page.get_by_role("navigation", name="Language")
-    switcher.get_by_role("link", name="Español").click()
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Español").click()
     expect(page).to_have_url(live_server.url + "/es/facturacion/cambia-tu-plan/")
     expect(page.locator("h1")).to_have_text("Cambia tu plan")
     expect(page.locator("html")).to_have_attribute("lang", "es")
 
-    page.get_by_role("navigation", name="Language").get_by_role("link", name="English").click()
+    # The interface is Spanish now: the switcher's label too.
+    page.get_by_role("navigation", name="Idioma").get_by_role("link", name="English").click()
     expect(page).to_have_url(live_server.url + "/en/billing/change-plan/")
     expect(page.locator("h1")).to_have_text("Change your plan")
 
