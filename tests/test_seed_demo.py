@@ -90,3 +90,13 @@ def test_malformed_content_fails_with_a_reason(seeded_db, tmp_path, monkeypatch)
     monkeypatch.setattr(seed, "CONTENT_DIR", tmp_path)
     with pytest.raises(CommandError, match="front-matter"):
         call_command("seed_demo")
+
+
+def test_demo_editor_can_translate_and_the_agent_cannot_edit(seeded_db):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    assert users.get(username="editor").has_perm("simple_translation.submit_translation")
+    agent = users.get(username="agent")
+    assert agent.has_perm("wagtailadmin.access_admin")
+    assert not agent.has_perm("wagtailcore.change_page")

@@ -29,6 +29,15 @@ def ensure_support_group() -> Group:
     return group
 
 
+def ensure_translators() -> None:
+    """Editors and moderators may start translations (Wagtail's "Translate" action)."""
+    permission = Permission.objects.get(
+        content_type__app_label="simple_translation", codename="submit_translation"
+    )
+    for name in ("Editors", "Moderators"):
+        Group.objects.get(name=name).permissions.add(permission)
+
+
 def seed_users() -> dict[str, object]:
     user_model = get_user_model()
     groups = {
@@ -36,6 +45,7 @@ def seed_users() -> dict[str, object]:
         for name, slug in CUSTOMER_GROUPS
     }
     ensure_support_group()
+    ensure_translators()
     users = {}
     for username, full_name, staff_groups, customer_group, superuser in DEMO_USERS:
         first, last = full_name.split(" ", 1)

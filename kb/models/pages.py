@@ -70,18 +70,20 @@ class TranslatedSitemapMixin:
     """Sitemap entries carry ``hreflang`` alternates for every live translation that anyone may
     read: pointing crawlers at a restricted translation would reveal it and lead to a login."""
 
+    def readable_by_anyone(self) -> bool:
+        return getattr(self, "audience", Audience.PUBLIC) == Audience.PUBLIC
+
     def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict]:
-        translations = (
-            self.get_translations(inclusive=True)
-            .live()
-            .public()
-            .specific()
-            .select_related("locale")
-        )
+        if not self.readable_by_anyone():
+            return []
+        # The sitemap prefetches translations for all pages at once (kb/sitemaps.py).
+        translations = getattr(self, "prefetched_translations", None)
+        if translations is None:
+            candidates = self.get_translations(inclusive=True).live().public().specific()
+            translations = [t for t in candidates if t.readable_by_anyone()]
         alternates = [
             {"lang_code": t.locale.language_code, "location": t.get_full_url(request)}
             for t in translations
-            if getattr(t, "audience", Audience.PUBLIC) == Audience.PUBLIC
         ]
         return [
             {
@@ -301,8 +303,3 @@ class ArticlePage(TranslatedSitemapMixin, Page):
             )
             if page.translation_is_stale
         ]
-
-    def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict]:
-        if self.audience != Audience.PUBLIC:
-            return []
-        return super().get_sitemap_urls(request)
