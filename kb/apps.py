@@ -8,3 +8,10 @@ class KbConfig(AppConfig):
     name = "kb"
     verbose_name = _("Help centre")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from search.sources import register
+
+        from .search_source import ArticleSource
+
+        register(ArticleSource())

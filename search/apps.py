@@ -2,7 +2,12 @@ from django.apps import AppConfig
 
 
 class SearchConfig(AppConfig):
-    """Filled in by a later issue; registered now so the layout is in place."""
+    """Hybrid keyword + semantic search over every registered source."""
 
     name = "search"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -1,1 +1,173 @@
-"""Models arrive with this app's issue."""
+"""What the search engine stores: one row per indexed section, plus the query and click logs.
+
+Keyword and vector data live in the same row so that permission filters, locale and content-type
+filters apply identically to both retrievers, inside the SQL, before any limit.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models.functions import Upper
+from pgvector.django import HnswIndex, VectorField
+
+DEFAULT_INDEX = "default"
+
+
+class SearchDocument(models.Model):
+    """A searchable section (an article section, later a community thread or a guidance tip)."""
+
+    index_name = models.CharField(max_length=64, default=DEFAULT_INDEX)
+    source = models.CharField(max_length=40)  # e.g. "article"
+    object_id = models.CharField(max_length=64)  # the source object's key (a page id, a doc id)
+    section = models.CharField(max_length=120, blank=True)  # anchor inside the object
+    position = models.PositiveIntegerField(default=0)  # order of the section in its object
+    locale = models.CharField(max_length=10, db_index=True)
+    title = models.CharField(max_length=300)
+    heading = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    summary = models.CharField(max_length=500, blank=True)
+    # Filters
+    category = models.CharField(max_length=120, blank=True)
+    product_area = models.CharField(max_length=60, blank=True)
+    tags = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    audience = models.CharField(max_length=20, default="public")
+    audience_groups = ArrayField(models.IntegerField(), default=list, blank=True)
+    # Ranking signals
+    boost = models.FloatField(default=0.0)
+    # Retrieval data
+    search_vector = SearchVectorField(null=True)
+    embedding = VectorField(dimensions=384, null=True)
+    embedding_model = models.CharField(max_length=200, blank=True)
+    content_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["index_name", "source", "object_id", "section"],
+                name="search_one_row_per_section",
+            )
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="search_doc_fts"),
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="search_doc_title_trgm"),
+            HnswIndex(
+                name="search_doc_embedding_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
+            models.Index(fields=["index_name", "locale", "source"]),
+            models.Index(fields=["index_name", "source", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.object_id}#{self.section} ({self.locale})"
+
+
+class SearchTerm(models.Model):
+    """The index's vocabulary with document frequencies.
+
+    ``lexeme`` rows (stemmed, as the keyword index stores them) give each query term its inverse
+    document frequency, so rare words weigh more than common ones (as in BM25); ``word`` rows
+    (lower-cased surface forms) feed "did you mean" and word completion.
+    """
+
+    LEXEME = "lexeme"
+    WORD = "word"
+    TOTAL = "total"  # one row per locale: how many sections the index holds
+
+    index_name = models.CharField(max_length=64, default=DEFAULT_INDEX)
+    locale = models.CharField(max_length=10)
+    kind = models.CharField(max_length=10, choices=[(LEXEME, LEXEME), (WORD, WORD), (TOTAL, TOTAL)])
+    word = models.CharField(max_length=100)
+    documents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["index_name", "locale", "kind", "word"], name="search_term_unique"
+            )
+        ]
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="search_term_trgm")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class Synonym(models.Model):
+    """Words customers use interchangeably ("invoice, bill, receipt"), managed by editors.
+
+    A query containing any of the terms also matches the others in keyword search.
+    """
+
+    locale = models.CharField(max_length=10, choices=[("en", "English"), ("es", "Español")])
+    terms = models.CharField(
+        max_length=500, help_text="Comma-separated words or phrases that mean the same thing."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["locale", "terms"]
+
+    def __str__(self) -> str:
+        return f"{self.locale}: {self.terms}"
+
+    def term_list(self) -> list[str]:
+        return [term.strip().lower() for term in self.terms.split(",") if term.strip()]
+
+
+class PromotedResult(models.Model):
+    """An editor's pick: for queries containing ``query``, show this article first."""
+
+    locale = models.CharField(max_length=10, choices=[("en", "English"), ("es", "Español")])
+    query = models.CharField(
+        max_length=200, help_text="Shown when the search contains these words (any order)."
+    )
+    article = models.ForeignKey("kb.ArticlePage", on_delete=models.CASCADE, related_name="+")
+    sort_order = models.PositiveIntegerField(default=0)
+    note = models.CharField(max_length=200, blank=True, help_text="Why (for other editors).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["locale", "query", "sort_order"]
+
+    def __str__(self) -> str:
+        return f"{self.query!r} → {self.article}"
+
+
+class SearchQueryLog(models.Model):
+    """One search as a customer ran it. No IP address, no account: an anonymous session hash."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    session_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    query = models.CharField(max_length=500)
+    locale = models.CharField(max_length=10)
+    semantic_ratio = models.FloatField()
+    filters = models.JSONField(default=dict, blank=True)
+    result_count = models.PositiveIntegerField()
+    top_results = models.JSONField(default=list, blank=True)
+    confidence = models.FloatField(null=True)
+    answer_likely_missing = models.BooleanField(default=False)
+    latency_ms = models.FloatField()
+    channel = models.CharField(max_length=20, default="api")  # api, page, suggest
+
+    def __str__(self) -> str:
+        return f"{self.query!r} ({self.result_count})"
+
+
+class SearchClick(models.Model):
+    query_log = models.ForeignKey(SearchQueryLog, on_delete=models.CASCADE, related_name="clicks")
+    created_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64)
+    section = models.CharField(max_length=120, blank=True)
+    position = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"click {self.source}:{self.object_id} at {self.position}"

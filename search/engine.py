@@ -1,0 +1,211 @@
+"""The query path: one function, ``search()``, used by the help-centre page, the API, the
+suggestions and the evaluation command alike.
+
+Flow: validate → embed the query → keyword and vector retrieval under the same ``Scope`` →
+complete each candidate's missing score → collapse sections per object → fuse → editor
+promotions first → snippets and explanations → confidence and next steps.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+from .backends.base import Hit, Scope, get_keyword_backend, get_vector_backend
+from .embedders import get_embedder
+from .models import DEFAULT_INDEX, SearchDocument
+from .next_steps import build_next_steps, confidence_of
+from .promotions import promoted_candidates
+from .ranking import FUSIONS, Candidate, collapse
+
+MAX_QUERY_CHARS = 300
+MAX_LIMIT = 50
+CANDIDATES = 100
+
+
+class QueryError(ValueError):
+    """A query the engine will not run; the message says why, for a 400."""
+
+
+@dataclass
+class SearchRequest:
+    query: str
+    locale: str
+    semantic_ratio: float | None = None
+    sources: tuple[str, ...] = ()
+    category: str = ""
+    product_area: str = ""
+    limit: int = 10
+    user: Any = None
+    index_name: str = DEFAULT_INDEX
+
+    def clean(self) -> None:
+        self.query = " ".join(str(self.query or "").split())
+        if not self.query:
+            raise QueryError("Type something to search for.")
+        if len(self.query) > MAX_QUERY_CHARS:
+            raise QueryError(f"Keep the search under {MAX_QUERY_CHARS} characters.")
+        if "\x00" in self.query:
+            raise QueryError("The search contains characters that cannot be searched.")
+        if self.semantic_ratio is None:
+            self.semantic_ratio = settings.FARO_SEARCH["SEMANTIC_RATIO"]
+        if not 0.0 <= float(self.semantic_ratio) <= 1.0:
+            raise QueryError("semantic_ratio must be between 0 and 1.")
+        if not 1 <= int(self.limit) <= MAX_LIMIT:
+            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}.")
+        self.semantic_ratio = float(self.semantic_ratio)
+
+    def scope(self) -> Scope:
+        user = self.user
+        authenticated = bool(user is not None and user.is_authenticated)
+        group_ids: tuple[int, ...] = ()
+        if authenticated:
+            group_ids = tuple(user.customer_groups.values_list("pk", flat=True))
+        return Scope(
+            index_name=self.index_name,
+            locale=self.locale,
+            see_all=bool(authenticated and (user.is_staff or user.is_superuser)),
+            authenticated=authenticated,
+            group_ids=group_ids,
+            sources=tuple(self.sources),
+            category=self.category,
+            product_area=self.product_area,
+        )
+
+
+@dataclass
+class ResultHit:
+    type: str
+    id: str
+    title: str
+    url: str
+    section: str
+    heading: str
+    summary: str
+    snippet: str
+    locale: str
+    explanation: dict = field(default_factory=dict)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    locale: str
+    semantic_ratio: float
+    total: int
+    hits: list[ResultHit]
+    did_you_mean: str | None
+    confidence: float
+    answer_likely_missing: bool
+    next_steps: list[dict]
+    latency_ms: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def search(request: SearchRequest) -> SearchResult:
+    started = time.perf_counter()
+    request.clean()
+    scope = request.scope()
+    ratio = request.semantic_ratio
+    keyword, vector = get_keyword_backend(), get_vector_backend()
+    query_vector = get_embedder().embed_query(request.query)
+
+    # Words the index has never seen are replaced by the closest ones it has (trigrams): the
+    # keyword side searches the corrected text and the page offers "did you mean".
+    correction = keyword.did_you_mean(request.query, scope)
+    keyword_query = correction or request.query
+    kw_hits = keyword.search(keyword_query, scope, CANDIDATES) if ratio < 1 else []
+    sem_hits = vector.search(query_vector, scope, CANDIDATES) if ratio > 0 else []
+    candidates = _fuse(request, scope, kw_hits, sem_hits, correction, query_vector)
+    candidates = promoted_candidates(request, scope, candidates)
+    top = candidates[: request.limit]
+    hits = _materialise(top, request, scope, correction)
+    confidence = confidence_of(top[0] if top else None)
+    missing = confidence < settings.FARO_SEARCH["MISSING_THRESHOLD"]
+    return SearchResult(
+        query=request.query,
+        locale=request.locale,
+        semantic_ratio=ratio,
+        total=len(candidates),
+        hits=hits,
+        did_you_mean=correction,
+        confidence=round(confidence, 4),
+        answer_likely_missing=missing,
+        next_steps=build_next_steps(hits, top, scope, missing, request.locale),
+        latency_ms=round((time.perf_counter() - started) * 1000, 2),
+    )
+
+
+def _fuse(request, scope, kw_hits, sem_hits, correction, query_vector) -> list[Candidate]:
+    """Give every candidate section both scores, collapse per object, then fuse."""
+    keyword, vector = get_keyword_backend(), get_vector_backend()
+    kw = {h.doc_id: h for h in kw_hits}
+    sem = {h.doc_id: h for h in sem_hits}
+    missing_kw = [doc_id for doc_id in sem if doc_id not in kw]
+    if missing_kw and request.semantic_ratio < 1:
+        kw.update(keyword.score(correction or request.query, scope, missing_kw))
+    missing_sem = [doc_id for doc_id in kw if doc_id not in sem]
+    if missing_sem:
+        sem.update(vector.score(query_vector, scope, missing_sem))
+    sections: dict[int, tuple[Hit | None, Hit | None]] = {
+        doc_id: (kw.get(doc_id), sem.get(doc_id)) for doc_id in set(kw) | set(sem)
+    }
+    objects = collapse(sections, request.semantic_ratio)
+    fusion = FUSIONS[settings.FARO_SEARCH["FUSION"]]
+    return fusion(list(objects.values()), request.semantic_ratio)
+
+
+def _materialise(top: list[Candidate], request, scope, correction) -> list[ResultHit]:
+    docs = SearchDocument.objects.in_bulk([c.doc_id for c in top])
+    keyword = get_keyword_backend()
+    hits = []
+    for cand in top:
+        doc = docs.get(cand.doc_id)
+        if doc is None:
+            continue
+        snippet = ""
+        if cand.matched:
+            snippet = _marked(keyword.highlight(correction or request.query, scope, doc.pk))
+        if not snippet:
+            snippet = html.escape(" ".join((doc.body or doc.summary).split()[:40]))
+        hits.append(
+            ResultHit(
+                type=doc.source,
+                id=doc.object_id,
+                title=doc.title,
+                url=doc.url,
+                section=doc.section,
+                heading=doc.heading,
+                summary=doc.summary,
+                snippet=snippet,
+                locale=doc.locale,
+                explanation=_explain(cand),
+            )
+        )
+    return hits
+
+
+def _marked(headline: str) -> str:
+    """Escape the section text, then turn the engine's markers into ``<mark>`` tags."""
+    escaped = html.escape(headline)
+    return escaped.replace("\x02", "<mark>").replace("\x03", "</mark>")
+
+
+def _explain(cand: Candidate) -> dict:
+    return {
+        "matched_terms": cand.matched,
+        "keyword_score": round(cand.keyword, 4),
+        "semantic_similarity": round(cand.semantic, 4),
+        "promoted": cand.promoted,
+        "score": round(cand.score, 4),
+        "parts": {
+            "keyword": round(cand.keyword_part, 4),
+            "semantic": round(cand.semantic_part, 4),
+        },
+    }

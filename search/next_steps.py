@@ -1,0 +1,96 @@
+"""What to do after reading the results: the best section, related articles, or a person.
+
+Self-service first, but never a dead end: the human path is always in ``next_steps``, and it
+comes first when the engine is not confident the answer is in the index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from .backends.base import Scope, get_vector_backend
+from .models import SearchDocument
+from .ranking import Candidate
+
+RELATED = 3
+
+
+def confidence_of(top: Candidate | None) -> float:
+    """How sure the engine is that the top result answers the query, 0..1.
+
+    The semantic similarity of the best section is the signal: keyword scores are unbounded and
+    depend on the query's length, while cosine similarity of normalised embeddings is comparable
+    across queries. An editor's promotion is a confident answer by definition. The threshold
+    below which the answer is "likely missing" is calibrated on dev splits (docs/search.md).
+    """
+    if top is None:
+        return 0.0
+    if top.promoted:
+        return 1.0
+    return max(0.0, min(1.0, top.semantic))
+
+
+def human_step(locale: str) -> dict:
+    with override(locale):
+        return {
+            "type": "contact_human",
+            "label": _("Talk to a person"),
+            "url": settings.FARO_SUPPORT_URL,
+        }
+
+
+def build_next_steps(
+    hits: list, top: list[Candidate], scope: Scope, missing: bool, locale: str
+) -> list[dict]:
+    steps: list[dict] = []
+    if missing:
+        steps.append(human_step(locale))
+    if hits:
+        best = hits[0]
+        steps.append(
+            {
+                "type": "read_section",
+                "title": best.title,
+                "heading": best.heading,
+                "url": best.url,
+            }
+        )
+        related = related_objects(top[0], scope)
+        if related:
+            steps.append({"type": "related", "items": related})
+    if not missing:
+        steps.append(human_step(locale))
+    return steps
+
+
+def related_objects(top: Candidate, scope: Scope) -> list[dict]:
+    """Nearest neighbours of the top result's best section, one entry per other object."""
+    neighbours = get_vector_backend().neighbours(
+        top.doc_id, replace(scope, sources=(), category="", product_area=""), 12
+    )
+    seen = {top.key}
+    keys = []
+    for hit in neighbours:
+        key = (hit.source, hit.object_id)
+        if key not in seen:
+            seen.add(key)
+            keys.append(key)
+        if len(keys) == RELATED:
+            break
+    if not keys:
+        return []
+    docs = {
+        (d.source, d.object_id): d
+        for d in SearchDocument.objects.filter(
+            index_name=scope.index_name, section="", object_id__in=[k[1] for k in keys]
+        )
+    }
+    return [
+        {"type": key[0], "id": key[1], "title": docs[key].title, "url": docs[key].url}
+        for key in keys
+        if key in docs
+    ]
