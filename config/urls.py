@@ -13,6 +13,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from frontend import views as frontend_views
 from kb.sitemaps import HelpCentreSitemap
+from search import urls as search_urls
+from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -21,6 +23,8 @@ urlpatterns = [
     path("robots.txt", frontend_views.robots_txt, name="robots_txt"),
     path("healthz", frontend_views.healthz, name="healthz"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("search.urls")),
+    path("api/docs/", include(search_urls.docs_urlpatterns)),
     path("", include("kb.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -31,6 +35,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("search/", search_views.search_page, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

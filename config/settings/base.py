@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -149,6 +150,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Customer self-service: help centre, search, guidance and support.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The API docs (/api/docs/) are served from drf-spectacular-sidecar: no CDN, no validator.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

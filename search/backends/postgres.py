@@ -195,16 +195,23 @@ def _prefix_query(words: list[str]) -> str:
 
 
 def _closest(word: str, scope: Scope) -> str | None:
+    """The index word nearest to ``word``: close by trigrams, or one or two edits away (swapped
+    or missing letters), preferring the fewest edits and then the most common word."""
+    max_edits = 1 if len(word) < 6 else 2
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT word FROM search_searchterm
-            WHERE index_name = %s AND locale = %s AND kind = 'word' AND word %% %s
-              AND similarity(word, %s) >= 0.6
-            ORDER BY similarity(word, %s) DESC, documents DESC LIMIT 1
+            WHERE index_name = %s AND locale = %s AND kind = 'word'
+              AND ((word %% %s AND similarity(word, %s) >= 0.6)
+                   OR (left(word, 1) = left(%s, 1)
+                       AND abs(length(word) - length(%s)) <= %s
+                       AND levenshtein_less_equal(word, %s, %s) <= %s))
+            ORDER BY levenshtein_less_equal(word, %s, 3), documents DESC LIMIT 1
             """,
-            [scope.index_name, scope.locale, word, word, word],
-        )
+            [scope.index_name, scope.locale, word, word, word, word, max_edits, word,
+             max_edits, max_edits, word],
+        )  # fmt: skip
         row = cursor.fetchone()
     return row[0] if row else None
 

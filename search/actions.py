@@ -1,0 +1,143 @@
+"""Named write operations around search: rate limits, the query log and click recording.
+
+Views (the API in ``search/api.py`` and the page in ``search/views.py``) validate input, call
+``search.engine.search`` and then these functions, so both channels log and limit identically.
+Nothing here stores an IP address: visitors are reduced to salted hashes (``core.visitors``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from core import ratelimit
+from core.visitors import ip_hash, visitor_key
+
+from .engine import SearchRequest, SearchResult
+from .models import SearchClick, SearchQueryLog
+
+# Overridable in settings; a search costs an embedding and two index queries, a suggestion one
+# cheap prefix query, and the page fires one suggestion per pause in typing.
+DEFAULT_SEARCH_RATE = "60/minute"
+DEFAULT_SUGGEST_RATE = "300/minute"
+NETWORK_FACTOR = 5  # many visitors share an office or a mobile carrier's address
+TOP_RESULTS_LOGGED = 10
+
+
+class RateLimited(Exception):
+    """Too many requests from one visitor or network; ``retry_after`` is in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Rate limited; retry after {retry_after} s.")
+        self.retry_after = retry_after
+
+
+class ClickError(ValueError):
+    """A click that cannot be recorded (unknown query); the message is safe to show."""
+
+
+def session_hash(request: HttpRequest) -> str:
+    """A salted, anonymous key for "the same visitor", for the log and the rate limits.
+
+    Signed-in people and visitors who already carry Faro's first-party cookie are keyed as
+    ``core.visitors`` keys them. Searching is a read, and reads never set a cookie, so anyone else
+    gets a digest of their (already salted) network hash, browser and today's date: it groups one
+    day's searches without a cookie and cannot be linked across days or back to an address.
+    """
+    hashed, new_cookie = visitor_key(request)
+    if new_cookie is None:
+        return hashed
+    agent = request.META.get("HTTP_USER_AGENT", "")[:200]
+    day = datetime.now(UTC).date().isoformat()
+    return hashlib.sha256(f"search-session:{day}:{ip_hash(request)}:{agent}".encode()).hexdigest()
+
+
+def rate_for(kind: str) -> ratelimit.Rate:
+    """The configured rate for ``search``, ``suggest`` or ``click`` (clicks share search's)."""
+    if kind == "suggest":
+        text = getattr(settings, "FARO_SUGGEST_RATE", DEFAULT_SUGGEST_RATE)
+    else:
+        text = getattr(settings, "FARO_SEARCH_RATE", DEFAULT_SEARCH_RATE)
+    return ratelimit.Rate.parse(text)
+
+
+def check_rate(kind: str, request: HttpRequest, visitor: str | None = None) -> None:
+    """Count one request per visitor and per network; raise ``RateLimited`` when over.
+
+    Both are counted so that a script rotating cookies is still held by its address, while a
+    shared address gets ``NETWORK_FACTOR`` times the room of a single visitor.
+    """
+    rate = rate_for(kind)
+    visitor = visitor or session_hash(request)
+    network = ratelimit.Rate(rate.limit * NETWORK_FACTOR, rate.seconds)
+    visitor_ok = ratelimit.hit(f"search:{kind}:v:{visitor}", rate)
+    network_ok = ratelimit.hit(f"search:{kind}:n:{ip_hash(request)}", network)
+    if not (visitor_ok and network_ok):
+        epoch = int(datetime.now(UTC).timestamp())
+        raise RateLimited(retry_after=rate.seconds - epoch % rate.seconds)
+
+
+def filters_of(search_request: SearchRequest) -> dict:
+    """The filters a search ran with, only those set (what the log's ``filters`` holds)."""
+    filters: dict = {"limit": search_request.limit}
+    if search_request.sources:
+        filters["type"] = list(search_request.sources)
+    if search_request.category:
+        filters["category"] = search_request.category
+    if search_request.product_area:
+        filters["product_area"] = search_request.product_area
+    return filters
+
+
+def log_search(
+    search_request: SearchRequest, result: SearchResult, *, channel: str, session: str
+) -> SearchQueryLog:
+    """Record one search as run (normalised query, filters, what came back, how sure, how fast).
+
+    The log feeds search analytics (queries without answers, click-through); it holds no account
+    and no address, only ``session`` (see ``session_hash``).
+    """
+    return SearchQueryLog.objects.create(
+        session_hash=session,
+        query=result.query[:500],
+        locale=result.locale,
+        semantic_ratio=result.semantic_ratio,
+        filters=filters_of(search_request),
+        result_count=result.total,
+        top_results=[
+            {"type": hit.type, "id": hit.id, "section": hit.section}
+            for hit in result.hits[:TOP_RESULTS_LOGGED]
+        ],
+        confidence=result.confidence,
+        answer_likely_missing=result.answer_likely_missing,
+        latency_ms=result.latency_ms,
+        channel=channel,
+    )
+
+
+@dataclass(frozen=True)
+class ClickInput:
+    query_id: int
+    type: str
+    id: str
+    section: str
+    position: int
+
+
+def record_click(data: ClickInput) -> SearchClick:
+    """Store that a result of a logged search was opened, at which (1-based) position."""
+    query_log = SearchQueryLog.objects.filter(pk=data.query_id).first()
+    if query_log is None:
+        raise ClickError(_("No search with this query_id."))
+    return SearchClick.objects.create(
+        query_log=query_log,
+        source=data.type,
+        object_id=data.id,
+        section=data.section,
+        position=data.position,
+    )

@@ -1,0 +1,206 @@
+"""The search API: ``/api/v1/search``, ``/api/v1/search/suggest`` and ``/api/v1/search/click``.
+
+Thin views: validate (``search/serializers.py``), count against the rate limit, call the engine,
+log (``search/actions.py``), answer. Every failure a client can cause is a JSON
+``{"error": "..."}`` with a 4xx status, never a 500: the serializers reject what the engine
+would choke on and the engine's ``QueryError`` carries its own reason.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import QueryDict
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import actions
+from .backends.base import get_keyword_backend
+from .engine import QueryError, SearchRequest, search
+from .models import SearchDocument
+from .serializers import (
+    ClickResponseSerializer,
+    ClickSerializer,
+    ErrorSerializer,
+    SearchParamsSerializer,
+    SearchResponseSerializer,
+    SuggestParamsSerializer,
+    SuggestResponseSerializer,
+    first_error,
+    language_codes,
+)
+
+RATE_LIMIT_MESSAGE = _("Too many searches just now; try again in a minute.")
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid query or parameter."),
+    429: OpenApiResponse(
+        ErrorSerializer, description="Too many requests; see the Retry-After header."
+    ),
+}
+
+
+def error_response(message: str, code: int = 400, retry_after: int | None = None) -> Response:
+    response = Response({"error": message}, status=code)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def rate_limited(error: actions.RateLimited) -> Response:
+    return error_response(
+        str(RATE_LIMIT_MESSAGE),
+        status.HTTP_429_TOO_MANY_REQUESTS,
+        retry_after=error.retry_after,
+    )
+
+
+def default_locale(request: Request) -> str:
+    """The request's language (URL prefix, cookie or Accept-Language) when it has content."""
+    code = (getattr(request, "LANGUAGE_CODE", "") or get_language() or "")[:2]
+    return code if code in language_codes() else settings.LANGUAGE_CODE
+
+
+def params_of(query: QueryDict) -> dict:
+    """Query-string values as a plain dict; ``type`` may be repeated as well as comma-separated."""
+    data = {key: query.get(key) for key in query}
+    if "type" in query:
+        data["type"] = ",".join(query.getlist("type"))
+    return data
+
+
+def suggestions_for(search_request: SearchRequest) -> list[dict]:
+    """Titles for as-you-type suggestions, one per object, under the visitor's permissions."""
+    hits = get_keyword_backend().suggest(
+        search_request.query, search_request.scope(), search_request.limit * 2
+    )
+    doc_ids, seen = [], set()
+    for hit in hits:
+        if (hit.source, hit.object_id) not in seen:
+            seen.add((hit.source, hit.object_id))
+            doc_ids.append(hit.doc_id)
+    docs = SearchDocument.objects.in_bulk(doc_ids[: search_request.limit])
+    return [
+        {"type": doc.source, "id": doc.object_id, "title": doc.title, "url": doc.url}
+        for doc in (docs.get(doc_id) for doc_id in doc_ids)
+        if doc is not None
+    ]
+
+
+class SearchAPIView(APIView):
+    """Shared error shape: DRF's own errors (bad JSON, wrong method) become ``{"error"}`` too."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        if isinstance(response.data, dict) and "detail" in response.data:
+            response.data = {"error": str(response.data["detail"])}
+        return response
+
+
+class SearchView(SearchAPIView):
+    @extend_schema(
+        operation_id="search",
+        tags=["search"],
+        summary="Search the help centre",
+        description=(
+            "Hybrid keyword + semantic search over everything the caller may read (anonymous "
+            "callers see public content only; signed-in customers also their restricted "
+            "articles). Each hit explains why it is shown. `next_steps` always includes a "
+            "person to talk to, first when `answer_likely_missing`. Every call is logged "
+            "anonymously; send `query_id` with clicks to `/api/v1/search/click`."
+        ),
+        parameters=[SearchParamsSerializer],
+        responses={200: SearchResponseSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        params = SearchParamsSerializer(data=params_of(request.query_params))
+        if not params.is_valid():
+            return error_response(first_error(params.errors))
+        session = actions.session_hash(request)
+        try:
+            actions.check_rate("search", request, session)
+        except actions.RateLimited as limited:
+            return rate_limited(limited)
+        try:
+            search_request = params.to_search_request(
+                user=request.user, default_locale=default_locale(request)
+            )
+            result = search(search_request)
+        except drf_serializers.ValidationError as invalid:
+            return error_response(first_error(invalid.detail))
+        except QueryError as invalid:
+            return error_response(str(invalid))
+        log = actions.log_search(search_request, result, channel="api", session=session)
+        return Response(SearchResponseSerializer({**result.as_dict(), "query_id": log.pk}).data)
+
+
+class SuggestView(SearchAPIView):
+    @extend_schema(
+        operation_id="search_suggest",
+        tags=["search"],
+        summary="As-you-type suggestions",
+        description=(
+            "Titles whose words start with what was typed (the last word as a prefix), one per "
+            "article, limited to what the caller may read. Not logged."
+        ),
+        parameters=[SuggestParamsSerializer],
+        responses={200: SuggestResponseSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        params = SuggestParamsSerializer(data=params_of(request.query_params))
+        if not params.is_valid():
+            return error_response(first_error(params.errors))
+        try:
+            actions.check_rate("suggest", request)
+        except actions.RateLimited as limited:
+            return rate_limited(limited)
+        data = params.validated_data
+        search_request = SearchRequest(
+            query=data["q"],
+            locale=data.get("locale") or default_locale(request),
+            limit=data["limit"],
+            user=request.user,
+        )
+        try:
+            search_request.clean()
+        except QueryError as invalid:
+            return error_response(str(invalid))
+        suggestions = suggestions_for(search_request)
+        return Response(
+            SuggestResponseSerializer(
+                {"query": search_request.query, "suggestions": suggestions}
+            ).data
+        )
+
+
+class ClickView(SearchAPIView):
+    # Sent with navigator.sendBeacon, which cannot add a CSRF header. Without session
+    # authentication DRF does not demand one; a click carries no identity and changes nothing
+    # but the anonymous log, and the rate limit still applies.
+    authentication_classes: list = []
+
+    @extend_schema(
+        operation_id="search_click",
+        tags=["search"],
+        summary="Record a click on a search result",
+        description="For click-through analytics. `query_id` comes from `/api/v1/search`.",
+        request=ClickSerializer,
+        responses={201: ClickResponseSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        click = ClickSerializer(data=request.data)
+        if not click.is_valid():
+            return error_response(first_error(click.errors))
+        try:
+            actions.check_rate("click", request)
+        except actions.RateLimited as limited:
+            return rate_limited(limited)
+        try:
+            actions.record_click(actions.ClickInput(**click.validated_data))
+        except actions.ClickError as invalid:
+            return error_response(str(invalid))
+        return Response({"recorded": True}, status=status.HTTP_201_CREATED)

@@ -1,0 +1,214 @@
+"""`manage.py search_eval DIR`: measure search quality on a test collection.
+
+The collection is indexed into a throwaway index (``eval-<uuid>``) with the same code that indexes
+the help centre, every query runs through ``search.engine.search``, and the index is deleted at
+the end — also on Ctrl-C or SIGTERM. See docs/search.md ("Quality") for the figures and commands.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
+
+from search import evaluation as ev
+from search.ranking import FUSIONS
+
+MODES = {"keyword": 0.0, "semantic": 1.0, "hybrid": None}
+METRIC_LABELS = {
+    "ndcg@10": "nDCG@10",
+    "mrr@10": "MRR@10",
+    "p@1": "P@1",
+    "recall@10": "R@10",
+    "recall@100": "R@100",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Evaluate search on a BEIR-style folder (corpus.jsonl, queries.jsonl, qrels.tsv) through "
+        "the real indexing and query code, in a throwaway index that is always deleted. Prints "
+        "nDCG@10, MRR@10, P@1, Recall@10/100 and p50/p95 latency. Out-of-scope queries (no answer "
+        "in the corpus) come from --oos and/or from holding documents out (--holdout N --seed S "
+        "or --exclude-docs FILE: the held-out docs are removed from the corpus and the queries "
+        "judged only against them become out-of-scope); for those the share sent to a person "
+        "(answer_likely_missing) is reported, with the share of answerable queries sent there."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("dir", help="Folder with corpus.jsonl, queries.jsonl and qrels.tsv.")
+        parser.add_argument("--mode", default="hybrid", help="hybrid (default), keyword, semantic.")
+        parser.add_argument(
+            "--split",
+            choices=["test", "dev"],
+            default="test",
+            help="dev reads dev_queries.jsonl and dev_qrels.tsv (for tuning).",
+        )
+        parser.add_argument("--queries", help="Queries file (default: DIR/queries.jsonl).")
+        parser.add_argument("--qrels", help="Judgements file (default: DIR/qrels.tsv).")
+        parser.add_argument("--corpus", help="Corpus file (default: DIR/corpus.jsonl).")
+        parser.add_argument("--oos", help="Out-of-scope queries (jsonl {id,text}).")
+        parser.add_argument("--exclude-docs", help="File of doc ids (one a line) to hold out.")
+        parser.add_argument(
+            "--holdout", type=int, default=0, help="Hold out N documents picked with --seed."
+        )
+        parser.add_argument("--seed", type=int, default=0, help="Seed for --holdout.")
+        parser.add_argument("--lang", choices=["en", "es"], default="en", help="Corpus locale.")
+        parser.add_argument(
+            "--ratio", type=float, help="Semantic ratio for hybrid (default: the setting)."
+        )
+        parser.add_argument(
+            "--fusion", choices=sorted(FUSIONS), help="Fusion for this run (default: the setting)."
+        )
+        parser.add_argument(
+            "--sweep",
+            default="",
+            help="Comma-separated ratios: compare every fusion at each, on the "
+            "same candidates (tuning; use with --split dev).",
+        )
+        parser.add_argument("--json", action="store_true",
+                            help="Print one JSON object as the last line.")  # fmt: skip
+
+    def handle(self, *args, **options) -> None:
+        if options["mode"] not in MODES:
+            raise CommandError(
+                f"--mode must be one of {', '.join(MODES)}, not {options['mode']!r}."
+            )
+        ratio = MODES[options["mode"]] if options["ratio"] is None else options["ratio"]
+        if ratio is not None and not 0.0 <= ratio <= 1.0:
+            raise CommandError("--ratio must be between 0 and 1.")
+        sweep = self._ratios(options["sweep"])
+        try:
+            collection = self._collection(options)
+        except ev.EvalError as exc:
+            raise CommandError(str(exc)) from None
+        fusion = options["fusion"] or settings.FARO_SEARCH["FUSION"]
+        try:
+            with _sigterm_as_interrupt(), _fusion(fusion):
+                report = self._evaluate(collection, options["lang"], ratio, sweep)
+        except KeyboardInterrupt:
+            raise CommandError(
+                "Interrupted; the evaluation index was deleted.", returncode=130
+            ) from None
+        report.update(
+            mode=options["mode"],
+            fusion=fusion,
+            semantic_ratio=settings.FARO_SEARCH["SEMANTIC_RATIO"] if ratio is None else ratio,
+            missing_threshold=settings.FARO_SEARCH["MISSING_THRESHOLD"],
+            dir=str(options["dir"]),
+            lang=options["lang"],
+            docs=len(collection.corpus),
+            held_out=collection.held_out,
+        )
+        self._print(report)
+        if options["json"]:
+            self.stdout.write(json.dumps(report, sort_keys=True))
+
+    def _collection(self, options) -> ev.Collection:
+        folder = Path(options["dir"])
+        if not folder.is_dir():
+            raise ev.EvalError(f"{folder} is not a folder.")
+        prefix = "dev_" if options["split"] == "dev" else ""
+        corpus = ev.read_corpus(_path(folder, options["corpus"], "corpus.jsonl"))
+        queries = ev.read_queries(_path(folder, options["queries"], f"{prefix}queries.jsonl"))
+        qrels = ev.read_qrels(_path(folder, options["qrels"], f"{prefix}qrels.tsv"))
+        if not set(qrels) & set(queries):
+            raise ev.EvalError("No query in the queries file has a judgement in the qrels file.")
+        oos = ev.read_queries(_path(folder, options["oos"], "")) if options["oos"] else {}
+        collection = ev.Collection(corpus, queries, qrels, oos)
+        excluded = []
+        if options["exclude_docs"]:
+            text = _path(folder, options["exclude_docs"], "").read_text(encoding="utf-8")
+            excluded = [line.strip() for line in text.splitlines() if line.strip()]
+        if options["holdout"]:
+            excluded += ev.pick_holdout(corpus, options["holdout"], options["seed"])
+        if excluded:
+            collection = ev.hold_out(collection, excluded)
+        else:
+            collection.qrels = {q: r for q, r in qrels.items() if q in queries}
+        return collection
+
+    def _evaluate(self, collection: ev.Collection, lang: str, ratio, sweep: list[float]) -> dict:
+        queries = {q: collection.queries[q] for q in collection.qrels}
+        queries.update(collection.oos)
+        self.stderr.write(f"Indexing {len(collection.corpus)} documents…")
+        with ev.temporary_index(collection.corpus, lang) as index_name:
+            self.stderr.write(f"Running {len(queries)} queries…")
+            if not sweep:
+                runs = ev.run_queries(index_name, queries, lang, ratio)
+                return ev.summarise(runs, collection)
+            captured: dict = {}
+            with ev.capture_candidates(captured) as current:
+                mid = ratio if ratio is not None and 0 < ratio < 1 else 0.5
+                judged = {q: t for q, t in queries.items() if q not in collection.oos}
+                runs = ev.run_queries(
+                    index_name, judged, lang, mid, before=lambda q: current.__setitem__(0, q)
+                )
+            report = ev.summarise(runs, collection)
+            report["sweep"] = ev.sweep(captured, collection.qrels, sweep)
+            return report
+
+    def _ratios(self, text: str) -> list[float]:
+        try:
+            ratios = [float(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            raise CommandError(f"--sweep takes comma-separated numbers, not {text!r}.") from None
+        if any(not 0.0 < r < 1.0 for r in ratios):
+            raise CommandError("--sweep ratios must be strictly between 0 and 1.")
+        return ratios
+
+    def _print(self, report: dict) -> None:
+        out = self.stdout.write
+        out(
+            f"{report['dir']} · {report['mode']} · fusion {report['fusion']} · ratio "
+            f"{report['semantic_ratio']} · {report['docs']} docs · {report['queries']} queries"
+        )
+        out("  ".join(f"{label} {report[key]:.4f}" for key, label in METRIC_LABELS.items()))
+        out(f"latency p50 {report['latency_p50_ms']:.1f} ms  p95 {report['latency_p95_ms']:.1f} ms")
+        if report["errors"]:
+            out(f"{report['errors']} queries were refused by the engine (scored as misses).")
+        if "escalation" in report:
+            esc = report["escalation"]
+            out(
+                f"out-of-scope: {esc['oos_queries']} queries, {esc['oos_to_human']:.1%} sent to a "
+                f"person; answerable sent there: {esc['answerable_to_human']:.1%} "
+                f"(threshold {report['missing_threshold']})"
+            )
+        for row in report.get("sweep", []):
+            out(
+                f"sweep {row['fusion']:<8} ratio {row['ratio']:.2f}  nDCG@10 {row['ndcg@10']:.4f}"
+                f"  MRR@10 {row['mrr@10']:.4f}  P@1 {row['p@1']:.4f}"
+            )
+
+
+def _path(folder: Path, given: str | None, default: str) -> Path:
+    """A file named on the command line (as given, or inside DIR), else DIR/default."""
+    if not given:
+        return folder / default
+    path = Path(given)
+    return path if path.exists() or path.is_absolute() else folder / given
+
+
+@contextmanager
+def _fusion(name: str):
+    with override_settings(FARO_SEARCH={**settings.FARO_SEARCH, "FUSION": name}):
+        yield
+
+
+@contextmanager
+def _sigterm_as_interrupt():
+    """Turn SIGTERM into KeyboardInterrupt so the throwaway index is deleted either way."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,287 @@
+"""Input validation and output shapes of the search API, also the OpenAPI schema's source.
+
+Input serializers turn query strings into a ``SearchRequest`` and reject anything the engine
+would choke on with a message a person can act on; the engine's own ``QueryError`` stays the
+last word on the query itself. Output serializers describe (and render) ``SearchResult``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .engine import MAX_LIMIT, MAX_QUERY_CHARS, QueryError, SearchRequest
+from .sources import all_sources
+
+MAX_SUGGESTIONS = 10
+
+
+def language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def source_names() -> list[str]:
+    return sorted(source.name for source in all_sources())
+
+
+class TextField(serializers.CharField):
+    """A CharField that also refuses lone surrogates, which PostgreSQL cannot store (a 500)."""
+
+    def to_internal_value(self, data: object) -> str:
+        value = super().to_internal_value(data)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail("invalid")
+        return value
+
+
+class QueryField(TextField):
+    def __init__(self, **kwargs: object) -> None:
+        message = _("Type something to search for.")
+        kwargs.setdefault("help_text", "What the visitor typed; whitespace is collapsed.")
+        super().__init__(
+            max_length=MAX_QUERY_CHARS,
+            error_messages={
+                "required": message,
+                "blank": message,
+                "max_length": format_lazy(
+                    _("Keep the search under {n} characters."), n=MAX_QUERY_CHARS
+                ),
+            },
+            **kwargs,
+        )
+
+
+class LocaleField(serializers.ChoiceField):
+    def __init__(self, **kwargs: object) -> None:
+        codes = language_codes()
+        super().__init__(
+            choices=codes,
+            required=False,
+            error_messages={
+                "invalid_choice": format_lazy(
+                    _("locale must be one of: {codes}."), codes=", ".join(codes)
+                )
+            },
+            help_text="Content language; defaults to the request's language.",
+            **kwargs,
+        )
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    """``GET /api/v1/search`` (and the search page's form)."""
+
+    q = QueryField()
+    locale = LocaleField()
+    semantic_ratio = serializers.FloatField(
+        required=False,
+        min_value=0.0,
+        max_value=1.0,
+        error_messages={
+            key: _("semantic_ratio must be a number between 0 and 1.")
+            for key in ("invalid", "min_value", "max_value", "max_string_length")
+        },
+        help_text="0 = keyword only, 1 = semantic only; defaults to the tuned setting.",
+    )
+    type = TextField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Result types (source names, e.g. `article`), comma-separated; empty = all.",
+    )
+    category = TextField(
+        required=False,
+        allow_blank=True,
+        max_length=120,
+        help_text="Category slug path (e.g. `billing` or `integrations/api-webhooks`); "
+        "covers its subcategories.",
+    )
+    product_area = TextField(
+        required=False, allow_blank=True, max_length=60, help_text="Product area slug."
+    )
+    limit = serializers.IntegerField(
+        required=False,
+        default=10,
+        error_messages={
+            key: format_lazy(_("limit must be a whole number between 1 and {n}."), n=MAX_LIMIT)
+            for key in ("invalid", "min_value", "max_value", "max_string_length")
+        },
+        min_value=1,
+        max_value=MAX_LIMIT,
+        help_text=f"How many results, 1 to {MAX_LIMIT}.",
+    )
+
+    def validate_semantic_ratio(self, value: float) -> float:
+        if not math.isfinite(value):
+            raise serializers.ValidationError(
+                gettext("semantic_ratio must be a number between 0 and 1.")
+            )
+        return value
+
+    def validate_type(self, value: str) -> tuple[str, ...]:
+        names = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+        known = source_names()
+        for name in names:
+            if name not in known:
+                raise serializers.ValidationError(
+                    gettext("Unknown type “%(name)s”; choose from: %(known)s.")
+                    % {"name": name[:40], "known": ", ".join(known)}
+                )
+        return names
+
+    def to_search_request(self, *, user: object, default_locale: str) -> SearchRequest:
+        """The engine's request, already cleaned (``QueryError`` becomes a validation error)."""
+        data = self.validated_data
+        request = SearchRequest(
+            query=data["q"],
+            locale=data.get("locale") or default_locale,
+            semantic_ratio=data.get("semantic_ratio"),
+            sources=data.get("type") or (),
+            category=data.get("category", "").strip("/ "),
+            product_area=data.get("product_area", "").strip(),
+            limit=data["limit"],
+            user=user,
+        )
+        try:
+            request.clean()
+        except QueryError as error:
+            raise serializers.ValidationError({"q": [str(error)]}) from error
+        return request
+
+
+class SuggestParamsSerializer(serializers.Serializer):
+    """``GET /api/v1/search/suggest``: what the visitor has typed so far."""
+
+    q = QueryField()
+    locale = LocaleField()
+    limit = serializers.IntegerField(
+        required=False,
+        default=6,
+        min_value=1,
+        max_value=MAX_SUGGESTIONS,
+        error_messages={
+            key: format_lazy(
+                _("limit must be a whole number between 1 and {n}."), n=MAX_SUGGESTIONS
+            )
+            for key in ("invalid", "min_value", "max_value", "max_string_length")
+        },
+        help_text=f"How many suggestions, 1 to {MAX_SUGGESTIONS}.",
+    )
+
+
+class ClickSerializer(serializers.Serializer):
+    """``POST /api/v1/search/click``: a visitor opened a result of a logged search."""
+
+    query_id = serializers.IntegerField(min_value=1, help_text="`query_id` of the search.")
+    type = TextField(max_length=40, help_text="The result's `type`.")
+    id = TextField(max_length=64, help_text="The result's `id`.")
+    section = TextField(
+        max_length=120, required=False, allow_blank=True, default="", help_text="The `section`."
+    )
+    position = serializers.IntegerField(
+        min_value=1, max_value=MAX_LIMIT, help_text="1-based rank of the result in the list."
+    )
+
+
+def first_error(errors: dict | list) -> str:
+    """One readable message from DRF's error structure, naming the field when it does not."""
+    if isinstance(errors, list):
+        return first_error(errors[0]) if errors else gettext("Invalid request.")
+    for field, messages in errors.items():
+        message = first_error(messages) if isinstance(messages, dict | list) else str(messages)
+        if field in {"non_field_errors", "q"} or field in message:
+            return message
+        return f"{field}: {message}"
+    return gettext("Invalid request.")
+
+
+# Output ------------------------------------------------------------------------------------
+
+
+class ScorePartsSerializer(serializers.Serializer):
+    keyword = serializers.FloatField(help_text="Keyword evidence's share of the score.")
+    semantic = serializers.FloatField(help_text="Semantic evidence's share of the score.")
+
+
+class ExplanationSerializer(serializers.Serializer):
+    """Why a result is shown, so people (and editors) can trust or tune the ranking."""
+
+    matched_terms = serializers.ListField(
+        child=serializers.CharField(), help_text="Query terms (stemmed) found in the text."
+    )
+    keyword_score = serializers.FloatField()
+    semantic_similarity = serializers.FloatField(help_text="Cosine similarity, 0..1.")
+    promoted = serializers.BooleanField(help_text="Pinned by an editor for this query.")
+    score = serializers.FloatField()
+    parts = ScorePartsSerializer()
+
+
+class HitSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="Source name, e.g. `article`.")
+    id = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="Deep link to the best-matching section.")
+    section = serializers.CharField(allow_blank=True, help_text="Section anchor; empty = top.")
+    heading = serializers.CharField(allow_blank=True)
+    summary = serializers.CharField(allow_blank=True)
+    snippet = serializers.CharField(
+        help_text="HTML: escaped text with matched words in `<mark>`; safe to insert as is."
+    )
+    locale = serializers.CharField()
+    explanation = ExplanationSerializer()
+
+
+class LinkSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+
+
+class NextStepSerializer(serializers.Serializer):
+    """One of ``read_section`` (title, heading, url), ``related`` (items) or ``contact_human``
+    (label, url). The person comes first when ``answer_likely_missing``."""
+
+    type = serializers.ChoiceField(choices=["read_section", "related", "contact_human"])
+    label = serializers.CharField(required=False)
+    title = serializers.CharField(required=False)
+    heading = serializers.CharField(required=False, allow_blank=True)
+    url = serializers.CharField(required=False)
+    items = LinkSerializer(many=True, required=False)
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    query_id = serializers.IntegerField(help_text="Send it with clicks to /api/v1/search/click.")
+    query = serializers.CharField(help_text="The query as searched (whitespace collapsed).")
+    locale = serializers.CharField()
+    semantic_ratio = serializers.FloatField()
+    total = serializers.IntegerField(help_text="Matches this visitor may see (before `limit`).")
+    hits = HitSerializer(many=True)
+    did_you_mean = serializers.CharField(allow_null=True, help_text="A corrected query, if any.")
+    confidence = serializers.FloatField(help_text="How sure the top result answers, 0..1.")
+    answer_likely_missing = serializers.BooleanField()
+    next_steps = NextStepSerializer(many=True)
+    latency_ms = serializers.FloatField()
+
+
+class SuggestionSerializer(LinkSerializer):
+    pass
+
+
+class SuggestResponseSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    suggestions = SuggestionSerializer(many=True)
+
+
+class ClickResponseSerializer(serializers.Serializer):
+    recorded = serializers.BooleanField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = serializers.CharField(help_text="What is wrong, in words a person can act on.")
