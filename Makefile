@@ -37,6 +37,7 @@ browser:
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	$(MANAGE) search_reindex
 	@echo ""
 	@echo "  Faro demo is starting at http://$(HOST):$(PORT)/"
 	@echo "    Help centre (English):  http://$(HOST):$(PORT)/en/"

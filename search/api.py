@@ -8,8 +8,11 @@ would choke on and the engine's ``QueryError`` carries its own reason.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import QueryDict
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -35,7 +38,8 @@ from .serializers import (
     language_codes,
 )
 
-RATE_LIMIT_MESSAGE = _("Too many searches just now; try again in a minute.")
+_WORD = re.compile(r"\w+", re.UNICODE)
+RATE_LIMIT_MESSAGE = _("Too many searches just now; please try again shortly.")
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid query or parameter."),
     429: OpenApiResponse(
@@ -91,8 +95,24 @@ def suggestions_for(search_request: SearchRequest) -> list[dict]:
     ]
 
 
+def public_api_only(endpoints: list[tuple], **kwargs: object) -> list[tuple]:
+    """drf-spectacular hook: the published schema covers ``/api/``, not Wagtail's admin API
+    (internal, session-only, and not describable without a request)."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]
+
+
 class SearchAPIView(APIView):
-    """Shared error shape: DRF's own errors (bad JSON, wrong method) become ``{"error"}`` too."""
+    """Shared error shape: DRF's own errors (bad JSON, wrong method) become ``{"error"}`` too.
+
+    Answers depend on the caller (permissions) and, without ``locale``, on their language, which
+    ``core.middleware`` does not add to ``Vary`` under ``/api/``: say so to caches here.
+    """
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        patch_cache_control(response, private=True)
+        return response
 
     def handle_exception(self, exc: Exception) -> Response:
         response = super().handle_exception(exc)

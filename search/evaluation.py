@@ -30,6 +30,7 @@ from .ranking import FUSIONS, Candidate
 from .sources import Section, split_plain_text
 
 SOURCE = "eval"
+PAGE_SIZE = 10  # what the search page shows
 THRESHOLDS = [round(0.20 + 0.025 * i, 3) for i in range(21)]  # 0.20 … 0.70
 
 
@@ -65,6 +66,7 @@ class QueryRun:
     confidence: float
     missing: bool
     error: str = ""
+    truncated: bool = False
 
 
 # --- reading collections ---------------------------------------------------------------------
@@ -282,27 +284,40 @@ def run_queries(
     limit: int = 100,
     before: Callable[[str], None] | None = None,
 ) -> list[QueryRun]:
-    """Every query through ``engine.search`` exactly as a visitor's search would run."""
+    """Every query through ``engine.search`` exactly as a visitor's search would run.
+
+    Each query runs twice: first as the search page runs it (10 results), which is the latency
+    reported — a deep run pays for snippets of 100 hits, which no visitor waits for, and the
+    query's embedding is not yet cached; then with ``limit`` results for the ranking metrics.
+    Queries are cut to the search box's 300 characters, as a browser would cut them."""
     runs = []
     with deep_results(limit):
         for qid, text in queries.items():
             if before:
                 before(qid)
-            request = engine.SearchRequest(
-                text, locale, semantic_ratio=ratio, limit=limit, index_name=index_name
-            )
+            text = " ".join(text.split())
+            cut = text[: engine.MAX_QUERY_CHARS]
             try:
-                result = engine.search(request)
+                page = _search(index_name, cut, locale, ratio, PAGE_SIZE)
+                deep = _search(index_name, cut, locale, ratio, limit) if limit > PAGE_SIZE else page
             except engine.QueryError as exc:
                 runs.append(QueryRun(qid, [], 0.0, 0.0, True, error=str(exc)))
                 continue
-            ranked = [hit.id for hit in result.hits]
+            ranked = [hit.id for hit in deep.hits]
+            missing = page.answer_likely_missing
             runs.append(
                 QueryRun(
-                    qid, ranked, result.latency_ms, result.confidence, result.answer_likely_missing
+                    qid, ranked, page.latency_ms, page.confidence, missing, truncated=cut != text
                 )
             )
     return runs
+
+
+def _search(index_name: str, text: str, locale: str, ratio: float | None, limit: int):
+    request = engine.SearchRequest(
+        text, locale, semantic_ratio=ratio, limit=limit, index_name=index_name
+    )
+    return engine.search(request)
 
 
 def summarise(runs: list[QueryRun], collection: Collection) -> dict:
@@ -314,6 +329,7 @@ def summarise(runs: list[QueryRun], collection: Collection) -> dict:
         {
             "queries": len(answerable),
             "errors": sum(1 for run in runs if run.error),
+            "truncated": sum(1 for run in runs if run.truncated),
             "latency_p50_ms": percentile(latencies, 50),
             "latency_p95_ms": percentile(latencies, 95),
         }
@@ -330,20 +346,23 @@ def summarise(runs: list[QueryRun], collection: Collection) -> dict:
 # --- tuning: re-fusing the engine's own candidates ---------------------------------------------
 
 
+Captured = dict[str, list[Candidate]]
+
+
 @contextmanager
-def capture_candidates(store: dict[str, list[tuple[str, float, float]]]) -> Iterator[list[str]]:
+def capture_candidates(store: Captured) -> Iterator[list[str]]:
     """Record, per query, the collapsed candidates the engine hands to its fusion.
 
     For any ratio strictly between 0 and 1 the engine builds the same candidate set (both
     retrievers run and each side's missing scores are completed), so one pass lets every fusion
-    and ratio be compared on identical evidence. Yields a list to push the current query id to.
+    and ratio be compared on identical evidence. Yields a list to put the current query id in.
     """
     current: list[str] = [""]
     name = "_eval_capture"
     fuse = FUSIONS[settings.FARO_SEARCH["FUSION"]]
 
     def capture(candidates: list[Candidate], ratio: float) -> list[Candidate]:
-        store[current[0]] = [(c.object_id, c.keyword, c.semantic) for c in candidates]
+        store[current[0]] = [replace(c, matched=list(c.matched)) for c in candidates]
         return fuse(candidates, ratio)
 
     FUSIONS[name] = capture
@@ -354,22 +373,18 @@ def capture_candidates(store: dict[str, list[tuple[str, float, float]]]) -> Iter
         FUSIONS.pop(name, None)
 
 
-def refuse(captured: list[tuple[str, float, float]], fusion: str, ratio: float) -> list[str]:
+def refuse(captured: list[Candidate], fusion: str, ratio: float) -> list[str]:
     """The ranking ``fusion`` at ``ratio`` would give the captured candidates."""
-    candidates = [Candidate(SOURCE, oid, keyword=kw, semantic=sem) for oid, kw, sem in captured]
+    candidates = [replace(c, matched=list(c.matched)) for c in captured]
     return [c.object_id for c in FUSIONS[fusion](candidates, ratio)]
 
 
-def sweep(
-    captured: dict[str, list[tuple[str, float, float]]],
-    qrels: dict[str, dict[str, int]],
-    ratios: list[float],
-) -> list[dict]:
+def sweep(captured: Captured, qrels: dict[str, dict[str, int]], ratios: list[float]) -> list[dict]:
     """nDCG@10 and MRR@10 of every registered fusion at every ratio, on the same candidates."""
     rows = []
+    judged = {qid: qrels[qid] for qid in captured if qid in qrels}
     for fusion in [name for name in FUSIONS if not name.startswith("_")]:
         for ratio in ratios:
             rankings = {qid: refuse(c, fusion, ratio) for qid, c in captured.items()}
-            scores = score_rankings(rankings, {q: qrels[q] for q in captured if q in qrels})
-            rows.append({"fusion": fusion, "ratio": ratio, **scores})
+            rows.append({"fusion": fusion, "ratio": ratio, **score_rankings(rankings, judged)})
     return rows

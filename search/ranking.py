@@ -6,13 +6,31 @@ Two fusions are implemented and compared on the dev splits (see docs/search.md):
   keyword score, semantic by min-max of cosine similarity), then mixed linearly by
   ``semantic_ratio``. Keeps score *magnitudes*: a strong keyword match is not flattened to "rank 1".
 - ``rrf``: reciprocal rank fusion, ``ratio/(k + rank_sem) + (1-ratio)/(k + rank_kw)``.
+- ``zscore`` (the default, chosen on the dev splits): each channel's object-level evidence is
+  standardised over the candidate set (z-score) and mixed linearly by ``semantic_ratio``. A
+  z-score measures how exceptional a candidate is *within its channel*, so a channel that singles
+  out one object (a rare product name in the keyword channel) gets a loud voice and a flat channel
+  (a model that cannot tell the candidates apart, e.g. in a language it was not trained on) a
+  quiet one — unlike min-max, which stretches even a flat channel to the full 0..1 range.
+  Evidence per object: semantic = soft maximum (log-sum-exp, temperature ``SUPPORT_TEMPERATURE``)
+  of its sections' cosine similarities, so several sections close to the query count for a little
+  more than one; keyword = the best section's keyword score (relative to the best candidate)
+  plus the share of the query words the object contains anywhere (relative to the candidate that
+  contains most), because the words of a question are often spread over an article's sections.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from statistics import fmean, pstdev
 
 from .backends.base import Hit
+
+# Cosine differences between paraphrases and near-misses are a few hundredths for MiniLM-class
+# models: at 0.05 a second section as close as the best adds up to 0.05·ln 2 ≈ 0.035, one 0.1
+# further away almost nothing. Tuned on the dev splits (docs/search.md); 0 would be the plain max.
+SUPPORT_TEMPERATURE = 0.05
 
 
 @dataclass
@@ -24,7 +42,8 @@ class Candidate:
     section: str = ""
     doc_id: int = 0
     keyword: float = 0.0
-    semantic: float = 0.0
+    semantic: float = 0.0  # best section's cosine similarity (also the engine's confidence)
+    support: float = 0.0  # soft maximum over the sections' similarities (see zscore)
     matched: list[str] = field(default_factory=list)
     keyword_part: float = 0.0
     semantic_part: float = 0.0
@@ -43,6 +62,7 @@ def collapse(
     section the one that scores highest on the mix (so the deep link fits the query)."""
     objects: dict[tuple[str, str], Candidate] = {}
     best_mix: dict[tuple[str, str], float] = {}
+    similarities: dict[tuple[str, str], list[float]] = {}
     for doc_id, (kw, sem) in sections.items():
         hit = kw or sem
         key = (hit.source, hit.object_id)
@@ -51,13 +71,26 @@ def collapse(
         sem_score = sem.score if sem else 0.0
         cand.keyword = max(cand.keyword, kw_score)
         cand.semantic = max(cand.semantic, sem_score)
+        if sem:
+            similarities.setdefault(key, []).append(sem_score)
         if kw:
             cand.matched = sorted(set(cand.matched) | set(kw.matched))
         mix = (1 - ratio) * kw_score + ratio * sem_score
         if mix > best_mix.get(key, -1.0):
             best_mix[key] = mix
             cand.section, cand.doc_id = hit.section, doc_id
+    for key, cand in objects.items():
+        cand.support = soft_max(similarities.get(key, [0.0]), SUPPORT_TEMPERATURE)
     return objects
+
+
+def soft_max(values: list[float], temperature: float) -> float:
+    """``t·log Σ exp(v/t)``, computed stably: the maximum plus a bonus for close runners-up,
+    at most ``t·ln n``. With ``temperature`` 0 it is the plain maximum."""
+    top = max(values)
+    if temperature <= 0:
+        return top
+    return top + temperature * math.log(sum(math.exp((v - top) / temperature) for v in values))
 
 
 def blend(candidates: list[Candidate], ratio: float) -> list[Candidate]:
@@ -86,4 +119,29 @@ def rrf(candidates: list[Candidate], ratio: float, k: int = 60) -> list[Candidat
     return sorted(candidates, key=lambda c: (-c.score, c.object_id))
 
 
-FUSIONS = {"blend": blend, "rrf": rrf}
+def zscore(candidates: list[Candidate], ratio: float) -> list[Candidate]:
+    """Standardise each channel's evidence over the candidates, then mix by ``ratio``."""
+    if not candidates:
+        return []
+    top_kw = max(c.keyword for c in candidates) or 1.0
+    most_words = max(len(c.matched) for c in candidates) or 1
+    lexical = [c.keyword / top_kw + len(c.matched) / most_words for c in candidates]
+    for c, kw, sem in zip(
+        candidates,
+        _standardised(lexical),
+        _standardised([c.support for c in candidates]),
+        strict=True,
+    ):
+        c.keyword_part = (1 - ratio) * kw
+        c.semantic_part = ratio * sem
+        c.score = c.keyword_part + c.semantic_part
+    return sorted(candidates, key=lambda c: (-c.score, c.object_id))
+
+
+def _standardised(values: list[float]) -> list[float]:
+    """z-scores; all zeros when the channel does not separate the candidates at all."""
+    mean, spread = fmean(values), pstdev(values)
+    return [(v - mean) / spread if spread > 0 else 0.0 for v in values]
+
+
+FUSIONS = {"blend": blend, "rrf": rrf, "zscore": zscore}

@@ -2,7 +2,7 @@
 parameter); the page is added to ``i18n_patterns`` in ``config/urls.py`` (``/en/search/``)."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 
 from . import api
 
@@ -13,12 +13,8 @@ urlpatterns = [
     path("search/click", api.ClickView.as_view(), name="click"),
 ]
 
-# The browsable documentation, served from drf-spectacular-sidecar's static files (no CDN).
+# The browsable documentation: Swagger UI from drf-spectacular-sidecar's static files (no CDN).
+# Not ReDoc: its bundle fetches a logo from cdn.redoc.ly at run time.
 docs_urlpatterns = [
     path("", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path(
-        "redoc/",
-        SpectacularRedocView.as_view(url_name="api-schema", template_name="search/redoc.html"),
-        name="api-redoc",
-    ),
 ]

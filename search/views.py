@@ -42,9 +42,7 @@ def category_choices(locale: str) -> list[tuple[str, str]]:
             for end in range(step, len(category.path) + 1, step)
             if category.path[:end] in by_path
         ]
-        choices.append(
-            ("/".join(c.slug for c in chain), " › ".join(c.title for c in chain))
-        )
+        choices.append(("/".join(c.slug for c in chain), " \u203a ".join(c.title for c in chain)))
     return choices
 
 

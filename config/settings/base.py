@@ -153,8 +153,9 @@ SPECTACULAR_SETTINGS = {
     # The API docs (/api/docs/) are served from drf-spectacular-sidecar: no CDN, no validator.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # The public schema describes /api/ only, not Wagtail's admin API.
+    "PREPROCESSING_HOOKS": ["search.api.public_api_only"],
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -199,4 +200,7 @@ FARO_SEARCH = {
     "MISSING_THRESHOLD": float(os.environ.get("FARO_MISSING_THRESHOLD", "0.45")),
     "HNSW_EF_SEARCH": 100,
 }
+# Searches and suggestions per visitor (a network gets 5x).
+FARO_SEARCH_RATE = os.environ.get("FARO_SEARCH_RATE", "60/minute")
+FARO_SUGGEST_RATE = os.environ.get("FARO_SUGGEST_RATE", "300/minute")
 FARO_SUPPORT_URL = os.environ.get("FARO_SUPPORT_URL", "mailto:support@plano.example")

@@ -195,22 +195,33 @@ def _prefix_query(words: list[str]) -> str:
 
 
 def _closest(word: str, scope: Scope) -> str | None:
-    """The index word nearest to ``word``: close by trigrams, or one or two edits away (swapped
-    or missing letters), preferring the fewest edits and then the most common word."""
-    max_edits = 1 if len(word) < 6 else 2
+    """The index word nearest to ``word``: two adjacent letters swapped ("refnud"), or one edit
+    away (two for long words), or very close by trigrams; fewest edits first, then the most
+    common word. Only words found in a section this visitor may see qualify: a correction must
+    not reveal restricted content."""
+    max_edits = 1 if len(word) < 8 else 2
+    swaps = [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)]
+    where, where_params = scope_clause(scope)
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT word FROM search_searchterm
-            WHERE index_name = %s AND locale = %s AND kind = 'word'
-              AND ((word %% %s AND similarity(word, %s) >= 0.6)
-                   OR (left(word, 1) = left(%s, 1)
-                       AND abs(length(word) - length(%s)) <= %s
-                       AND levenshtein_less_equal(word, %s, %s) <= %s))
-            ORDER BY levenshtein_less_equal(word, %s, 3), documents DESC LIMIT 1
+            f"""
+            SELECT t.word FROM search_searchterm t
+            WHERE t.index_name = %s AND t.locale = %s AND t.kind = 'word'
+              AND (t.word = ANY(%s)
+                   OR (t.word %% %s AND similarity(t.word, %s) >= 0.6)
+                   OR (left(t.word, 1) = left(%s, 1)
+                       AND abs(length(t.word) - length(%s)) <= %s
+                       AND levenshtein_less_equal(t.word, %s, %s) <= %s))
+              AND EXISTS (
+                  SELECT 1 FROM search_searchdocument d
+                  WHERE {where} AND d.search_vector @@ plainto_tsquery(%s::regconfig, t.word))
+            ORDER BY CASE WHEN t.word = ANY(%s) THEN 1
+                          ELSE levenshtein_less_equal(t.word, %s, 3) END,
+                     t.documents DESC
+            LIMIT 1
             """,
-            [scope.index_name, scope.locale, word, word, word, word, max_edits, word,
-             max_edits, max_edits, word],
+            [scope.index_name, scope.locale, swaps, word, word, word, word, max_edits, word,
+             max_edits, max_edits, *where_params, ts_config(scope.locale), swaps, word],
         )  # fmt: skip
         row = cursor.fetchone()
     return row[0] if row else None

@@ -14,7 +14,9 @@ def scope_clause(scope: Scope, alias: str = "d") -> tuple[str, list]:
         if scope.authenticated:
             allowed.append(f"{alias}.audience = 'customers'")
             if scope.group_ids:
-                allowed.append(f"({alias}.audience = 'groups' AND {alias}.audience_groups && %s::int[])")
+                allowed.append(
+                    f"({alias}.audience = 'groups' AND {alias}.audience_groups && %s::int[])"
+                )
                 params.append(list(scope.group_ids))
         clauses.append("(" + " OR ".join(allowed) + ")")
     if scope.sources:

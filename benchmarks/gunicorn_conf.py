@@ -1,0 +1,25 @@
+"""gunicorn settings for ``benchmarks/search_latency.py`` (bind, workers and timeout come from the
+command line). Each worker loads the embedding model and opens its database connection before it
+takes requests, as a production worker would be warm after its first requests."""
+
+import os
+
+accesslog = None
+errorlog = "-"
+loglevel = "warning"
+worker_class = "sync"
+graceful_timeout = 10
+
+
+def post_worker_init(worker):
+    from django.db import connection
+
+    if os.environ.get("BENCH_TORCH_THREADS"):
+        import torch
+
+        torch.set_num_threads(int(os.environ["BENCH_TORCH_THREADS"]))
+
+    from search.embedders import get_embedder
+
+    get_embedder().embed_query("warm up the model")
+    connection.ensure_connection()
