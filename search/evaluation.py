@@ -126,6 +126,9 @@ def hold_out(collection: Collection, doc_ids: list[str]) -> Collection:
     """Drop ``doc_ids`` from the corpus; queries whose every relevant doc was dropped become
     out-of-scope. This simulates "the help centre has no article on that" with real queries."""
     dropped = set(doc_ids)
+    unknown = sorted(dropped - set(collection.corpus))
+    if unknown:
+        raise EvalError(f"Unknown doc ids to hold out: {', '.join(unknown[:5])}.")
     corpus = {k: d for k, d in collection.corpus.items() if k not in dropped}
     oos = dict(collection.oos)
     qrels = {}
@@ -136,8 +139,7 @@ def hold_out(collection: Collection, doc_ids: list[str]) -> Collection:
             qrels[qid] = {doc: rel for doc, rel in rels.items() if doc in corpus}
         elif any(rel > 0 for rel in rels.values()):
             oos[qid] = collection.queries[qid]
-    held = sorted(dropped & set(collection.corpus))
-    return replace(collection, corpus=corpus, qrels=qrels, oos=oos, held_out=held)
+    return replace(collection, corpus=corpus, qrels=qrels, oos=oos, held_out=sorted(dropped))
 
 
 def pick_holdout(corpus: dict[str, Doc], count: int, seed: int) -> list[str]:
@@ -374,9 +376,11 @@ def capture_candidates(store: Captured) -> Iterator[list[str]]:
 
 
 def refuse(captured: list[Candidate], fusion: str, ratio: float) -> list[str]:
-    """The ranking ``fusion`` at ``ratio`` would give the captured candidates."""
+    """The ranking ``fusion`` at ``ratio`` would give the captured candidates, after the same
+    relevance filter ``search()`` applies to the fused list (when the engine has one)."""
     candidates = [replace(c, matched=list(c.matched)) for c in captured]
-    return [c.object_id for c in FUSIONS[fusion](candidates, ratio)]
+    kept = getattr(engine, "_relevant", None)
+    return [c.object_id for c in FUSIONS[fusion](candidates, ratio) if kept is None or kept(c)]
 
 
 def sweep(captured: Captured, qrels: dict[str, dict[str, int]], ratios: list[float]) -> list[dict]:

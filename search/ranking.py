@@ -139,9 +139,13 @@ def zscore(candidates: list[Candidate], ratio: float) -> list[Candidate]:
 
 
 def _standardised(values: list[float]) -> list[float]:
-    """z-scores; all zeros when the channel does not separate the candidates at all."""
+    """z-scores. When the channel cannot separate the candidates (one candidate, or all equal),
+    scale by the largest value instead, so a lone match still shows the evidence it has."""
     mean, spread = fmean(values), pstdev(values)
-    return [(v - mean) / spread if spread > 0 else 0.0 for v in values]
+    if spread > 0:
+        return [(v - mean) / spread for v in values]
+    top = max(values, default=0.0)
+    return [v / top if top > 0 else 0.0 for v in values]
 
 
 FUSIONS = {"blend": blend, "rrf": rrf, "zscore": zscore}

@@ -79,6 +79,14 @@ def test_hold_out_turns_queries_of_dropped_docs_out_of_scope():
     assert held.held_out == ["a"]
 
 
+def test_holdout_choice_is_reproducible_and_bounded():
+    corpus = {str(i): ev.Doc(str(i), "", "") for i in range(10)}
+    assert ev.pick_holdout(corpus, 3, seed=1) == ev.pick_holdout(corpus, 3, seed=1)
+    assert len(ev.pick_holdout(corpus, 3, seed=1)) == 3
+    with pytest.raises(ev.EvalError):
+        ev.pick_holdout(corpus, 10, seed=1)
+
+
 def test_escalation_shares_and_threshold_recomputation():
     runs = [
         ev.QueryRun("in1", ["a"], 1.0, 0.9, False),
@@ -152,6 +160,7 @@ def collection(tmp_path) -> Path:
     lines = ["query-id\tdoc-id\trelevance"] + [f"{q}\t{d}\t1" for q, d in QRELS.items()]
     (tmp_path / "qrels.tsv").write_text("\n".join(lines) + "\n")
     (tmp_path / "oos.jsonl").write_text(json.dumps({"id": "o1", "text": "weather in Paris"}))
+    (tmp_path / "exclude.txt").write_text("refund\nnot-a-doc\n")
     return tmp_path
 
 
@@ -190,6 +199,9 @@ def test_search_eval_cleans_up_when_interrupted(db, collection, monkeypatch):
         (["--mode", "fuzzy"], "--mode must be one of"),
         (["--corpus", "missing.jsonl"], "does not exist"),
         (["--holdout", "9"], "--holdout must be between"),
+        (["--exclude-docs", "exclude.txt"], "Unknown doc ids to hold out: not-a-doc"),
+        (["--mode", "keyword", "--ratio", "0.5"], "only applies to --mode hybrid"),
+        (["--queries", "oos.jsonl"], "No query in the queries file has a judgement"),
     ],
 )
 def test_search_eval_rejects_bad_arguments(db, collection, args, reason):

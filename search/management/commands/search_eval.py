@@ -79,6 +79,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--mode must be one of {', '.join(MODES)}, not {options['mode']!r}."
             )
+        if options["ratio"] is not None and options["mode"] != "hybrid":
+            raise CommandError("--ratio only applies to --mode hybrid.")
         ratio = MODES[options["mode"]] if options["ratio"] is None else options["ratio"]
         if ratio is not None and not 0.0 <= ratio <= 1.0:
             raise CommandError("--ratio must be between 0 and 1.")
