@@ -11,10 +11,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from community import urls as community_urls
 from frontend import views as frontend_views
+from guidance import urls as guidance_urls
 from kb.sitemaps import HelpCentreSitemap
 from search import urls as search_urls
 from search import views as search_views
+from support import urls as support_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -24,6 +27,9 @@ urlpatterns = [
     path("healthz", frontend_views.healthz, name="healthz"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("search.urls")),
+    path("api/v1/community/", include(community_urls.api_urlpatterns)),
+    path("api/v1/guidance/", include(guidance_urls.api_urlpatterns)),
+    path("api/v1/support/", include(support_urls.api_urlpatterns)),
     path("api/docs/", include(search_urls.docs_urlpatterns)),
     path("", include("kb.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -36,6 +42,9 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("search/", search_views.search_page, name="search"),
+    path("community/", include(community_urls.urlpatterns)),
+    path("guidance/", include(guidance_urls.urlpatterns)),
+    path("support/", include(support_urls.urlpatterns)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

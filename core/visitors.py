@@ -17,7 +17,7 @@ VISITOR_COOKIE = "faro_vid"
 VISITOR_COOKIE_MAX_AGE = 365 * 86400
 
 
-def _digest(kind: str, value: str) -> str:
+def salted_digest(kind: str, value: str) -> str:
     salt = settings.FARO_HASH_SALT or settings.SECRET_KEY
     return hashlib.sha256(f"{kind}:{salt}:{value}".encode()).hexdigest()
 
@@ -31,7 +31,7 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def ip_hash(request: HttpRequest) -> str:
-    return _digest("ip", client_ip(request))
+    return salted_digest("ip", client_ip(request))
 
 
 def visitor_key(request: HttpRequest) -> tuple[str, str | None]:
@@ -41,12 +41,12 @@ def visitor_key(request: HttpRequest) -> tuple[str, str | None]:
     visitors by a random first-party cookie, set only when they act (no cookie on plain reads).
     """
     if request.user.is_authenticated:
-        return _digest("user", str(request.user.pk)), None
+        return salted_digest("user", str(request.user.pk)), None
     raw = request.get_signed_cookie(VISITOR_COOKIE, default="", salt=VISITOR_COOKIE)
     if raw:
-        return _digest("visitor", raw), None
+        return salted_digest("visitor", raw), None
     raw = secrets.token_urlsafe(18)
-    return _digest("visitor", raw), raw
+    return salted_digest("visitor", raw), raw
 
 
 def remember_visitor(response: HttpResponse, new_cookie: str | None) -> None:

@@ -206,3 +206,7 @@ FARO_SEARCH = {
 FARO_SEARCH_RATE = os.environ.get("FARO_SEARCH_RATE", "60/minute")
 FARO_SUGGEST_RATE = os.environ.get("FARO_SUGGEST_RATE", "300/minute")
 FARO_SUPPORT_URL = os.environ.get("FARO_SUPPORT_URL", "mailto:support@plano.example")
+
+# Journeys (core.journey): kept only with consent, purged after this many days.
+FARO_ASSUME_CONSENT = os.environ.get("FARO_ASSUME_CONSENT", "") == "1"
+FARO_JOURNEY_RETENTION_DAYS = int(os.environ.get("FARO_JOURNEY_RETENTION_DAYS", "90"))
