@@ -3,78 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.db import connections
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from kb.models import ArticleFeedback
 
 pytestmark = pytest.mark.browser
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-@pytest.fixture
-def site(live_server, django_db_serialized_rollback, help_centre):
-    """The shared help centre, committed so the live server's thread can read it.
-
-    ``live_server`` makes the database transactional, and each transactional test ends with a
-    flush; serialized rollback restores what migrations created (root page, default site,
-    locales, groups) before each test so ``help_centre`` can build on it."""
-    return help_centre
-
-
-@pytest.fixture
-def browser(site, monkeypatch) -> Iterator[Browser]:
-    """Chromium, started only once the test data exists.
-
-    Playwright's sync API keeps an asyncio loop running in this thread, and while it runs Django
-    hands out different connection objects (asgiref keys them by async context). Setting up the
-    database first keeps serialized rollback working; the test's own ORM calls then need
-    DJANGO_ALLOW_ASYNC_UNSAFE, and their connections are closed before the loop stops."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            connections.close_all()
-            browser.close()
-
-
-def _open_page(request, browser: Browser, *, javascript: bool) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=javascript, locale="en-GB")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    failed_before = request.session.testsfailed
-    yield page
-    if request.session.testsfailed > failed_before:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-
-
-@pytest.fixture
-def page(request, browser) -> Iterator[Page]:
-    yield from _open_page(request, browser, javascript=True)
-
-
-@pytest.fixture
-def page_without_js(request, browser) -> Iterator[Page]:
-    yield from _open_page(request, browser, javascript=False)
 
 
 def test_visitor_reads_an_article_switches_language_and_votes(page, live_server, site):

@@ -1,83 +1,19 @@
 """Searching the help centre in a real Chromium: suggestions by keyboard, results, clicks.
 
-The fixtures repeat those of ``test_help_centre.py`` (see its notes on ``live_server``,
-serialized rollback and Playwright's event loop); they could move to a shared conftest.
+Fixtures (``site``, ``browser``, ``page``) come from ``tests/browser/conftest.py``.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.db import connections
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from search.models import SearchClick, SearchQueryLog
 
 pytestmark = pytest.mark.browser
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-@pytest.fixture
-def site(live_server, django_db_serialized_rollback, help_centre):
-    return help_centre
-
-
-@pytest.fixture
-def browser(site, monkeypatch) -> Iterator[Browser]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            connections.close_all()
-            browser.close()
-
-
-def _open_page(request, browser: Browser, *, javascript: bool) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=javascript, locale="en-GB")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    # Nothing may load from the internet: fail any request that leaves the test server.
-    external: list[str] = []
-
-    def guard(route):
-        external.append(route.request.url)
-        route.abort()
-
-    page.route(re.compile(r"^(?!https?://(localhost|127\.0\.0\.1)[:/])https?://"), guard)
-    failed_before = request.session.testsfailed
-    yield page
-    if request.session.testsfailed > failed_before:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-    assert not external, f"requests outside the site: {external}"
-
-
-@pytest.fixture
-def page(request, browser) -> Iterator[Page]:
-    yield from _open_page(request, browser, javascript=True)
-
-
-@pytest.fixture
-def page_without_js(request, browser) -> Iterator[Page]:
-    yield from _open_page(request, browser, javascript=False)
 
 
 def wait_for(check, timeout: float = 5.0) -> bool:
