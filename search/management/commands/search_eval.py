@@ -37,7 +37,11 @@ class Command(BaseCommand):
         "in the corpus) come from --oos and/or from holding documents out (--holdout N --seed S "
         "or --exclude-docs FILE: the held-out docs are removed from the corpus and the queries "
         "judged only against them become out-of-scope); for those the share sent to a person "
-        "(answer_likely_missing) is reported, with the share of answerable queries sent there."
+        "(answer_likely_missing) is reported, with the share of answerable queries sent there, "
+        "and --json adds the same two shares for a range of thresholds (to calibrate "
+        "MISSING_THRESHOLD). Each query runs as the search page runs it (10 results, timed: the "
+        "latency shown) and then with 100 results (the ranking metrics); queries are cut to the "
+        "search box's 300 characters. See docs/search.md, section Quality."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
