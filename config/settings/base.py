@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "search",
     "guidance",
     "support",
+    "insights",
     "frontend",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

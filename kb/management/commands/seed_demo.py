@@ -10,7 +10,7 @@ from kb.demo.seed import Seeder
 
 # Apps that add their own demo data after the help centre exists, in this order. Each provides
 # ``<app>/demo.py`` with ``seed(log) -> None`` that is safe to re-run.
-DEMO_APPS = ("community", "guidance", "support")
+DEMO_APPS = ("community", "guidance", "support", "insights")
 
 
 class Command(BaseCommand):
