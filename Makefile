@@ -9,6 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
+SNIPPET := frontend/snippet
+
 .PHONY: install demo serve test lint format browser clean-db help
 
 help:
@@ -43,6 +45,8 @@ demo: install
 	@echo "    Help centre (English):  http://$(HOST):$(PORT)/en/"
 	@echo "    Centro de ayuda (ES):   http://$(HOST):$(PORT)/es/"
 	@echo "    Wagtail admin:          http://$(HOST):$(PORT)/admin/"
+	@echo "    Support inbox:          http://$(HOST):$(PORT)/admin/support/  (log in as agent)"
+	@echo "    Demo host product:      http://$(HOST):$(PORT)/demo-host/  (embeds the snippet, key pk_demo_plano)"
 	@echo "    Logins (password faro-demo): admin, editor, moderator, agent,"
 	@echo "                                 customer (Enterprise group), partner (Partners group)"
 	@echo ""
@@ -63,7 +67,12 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install browser lint
+# The embeddable snippet's build tool and tests (npm registry; node comes with the machine).
+$(SNIPPET)/node_modules/.package-lock.json: $(SNIPPET)/package-lock.json
+	cd $(SNIPPET) && npm ci --no-audit --no-fund
+
+test: install browser lint $(SNIPPET)/node_modules/.package-lock.json
+	cd $(SNIPPET) && npm test
 	$(BIN)/python -m pytest
 
 clean-db:

@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/v1/guidance/", include(guidance_urls.api_urlpatterns)),
     path("api/v1/support/", include(support_urls.api_urlpatterns)),
     path("api/docs/", include(search_urls.docs_urlpatterns)),
+    path("demo-host/", include(guidance_urls.demo_urlpatterns)),
     path("", include("kb.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -4,7 +4,15 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 # Endpoints that live outside the /en/ and /es/ page tree.
-UNPREFIXED_PREFIXES = ("/admin/", "/api/", "/feedback/", "/static/", "/media/", "/documents/")
+UNPREFIXED_PREFIXES = (
+    "/admin/",
+    "/api/",
+    "/feedback/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/demo-host/",
+)
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):

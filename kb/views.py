@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import journey
 from core.visitors import ip_hash, remember_visitor, visitor_key
 
 from . import actions
@@ -37,6 +38,18 @@ def article_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
         feedback, created = actions.record_feedback(article, visitor_hash, ip_hash(request), data)
     except actions.RateLimited:
         return _error(request, _("Too many votes from you just now; try again later."), 429)
+    journey.record(
+        request,
+        "feedback",
+        {
+            "id": article.pk,
+            "title": article.title,
+            "url": article.url,
+            "helpful": feedback.helpful,
+            "reason": feedback.reason,
+        },
+        page_url=article.url,
+    )
     if _wants_json(request):
         response: HttpResponse = JsonResponse(
             {"helpful": feedback.helpful, "reason": feedback.reason, "created": created},

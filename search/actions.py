@@ -15,11 +15,11 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from core import ratelimit
+from core import journey, ratelimit
 from core.visitors import ip_hash, visitor_key
 
 from .engine import SearchRequest, SearchResult
-from .models import SearchClick, SearchQueryLog
+from .models import SearchClick, SearchDocument, SearchQueryLog
 
 # Overridable in settings; a search costs an embedding and two index queries, a suggestion one
 # cheap prefix query, and the page fires one suggestion per pause in typing.
@@ -27,6 +27,12 @@ DEFAULT_SEARCH_RATE = "60/minute"
 DEFAULT_SUGGEST_RATE = "300/minute"
 NETWORK_FACTOR = 5  # many visitors share an office or a mobile carrier's address
 TOP_RESULTS_LOGGED = 10
+
+
+def _journey_step(request, kind: str, data: dict, page_url: str = "") -> None:
+    """Add a step to the visitor's journey (``core.journey``: only with their consent)."""
+    if request is not None:
+        journey.record(request, kind, data, page_url=page_url)
 
 
 class RateLimited(Exception):
@@ -95,14 +101,19 @@ def filters_of(search_request: SearchRequest) -> dict:
 
 
 def log_search(
-    search_request: SearchRequest, result: SearchResult, *, channel: str, session: str
+    search_request: SearchRequest,
+    result: SearchResult,
+    *,
+    channel: str,
+    session: str,
+    request: HttpRequest | None = None,
 ) -> SearchQueryLog:
     """Record one search as run (normalised query, filters, what came back, how sure, how fast).
 
     The log feeds search analytics (queries without answers, click-through); it holds no account
     and no address, only ``session`` (see ``session_hash``).
     """
-    return SearchQueryLog.objects.create(
+    log = SearchQueryLog.objects.create(
         session_hash=session,
         query=result.query[:500],
         locale=result.locale,
@@ -118,6 +129,12 @@ def log_search(
         latency_ms=result.latency_ms,
         channel=channel,
     )
+    _journey_step(
+        request,
+        "search",
+        {"q": result.query, "results": result.total, "query_id": log.pk, "channel": channel},
+    )
+    return log
 
 
 @dataclass(frozen=True)
@@ -129,11 +146,22 @@ class ClickInput:
     position: int
 
 
-def record_click(data: ClickInput) -> SearchClick:
+def record_click(data: ClickInput, request: HttpRequest | None = None) -> SearchClick:
     """Store that a result of a logged search was opened, at which (1-based) position."""
     query_log = SearchQueryLog.objects.filter(pk=data.query_id).first()
     if query_log is None:
         raise ClickError(_("No search with this query_id."))
+    doc = SearchDocument.objects.filter(source=data.type, object_id=data.id, section="").first()
+    _journey_step(
+        request,
+        "search_click",
+        {
+            "q": query_log.query,
+            "title": doc.title if doc else "",
+            "url": doc.url if doc else "",
+            "position": data.position,
+        },
+    )
     return SearchClick.objects.create(
         query_log=query_log,
         source=data.type,

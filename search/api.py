@@ -154,7 +154,9 @@ class SearchView(SearchAPIView):
             return error_response(first_error(invalid.detail))
         except QueryError as invalid:
             return error_response(str(invalid))
-        log = actions.log_search(search_request, result, channel="api", session=session)
+        log = actions.log_search(
+            search_request, result, channel="api", session=session, request=request
+        )
         return Response(SearchResponseSerializer({**result.as_dict(), "query_id": log.pk}).data)
 
 
@@ -220,7 +222,7 @@ class ClickView(SearchAPIView):
         except actions.RateLimited as limited:
             return rate_limited(limited)
         try:
-            actions.record_click(actions.ClickInput(**click.validated_data))
+            actions.record_click(actions.ClickInput(**click.validated_data), request=request)
         except actions.ClickError as invalid:
             return error_response(str(invalid))
         return Response({"recorded": True}, status=status.HTTP_201_CREATED)

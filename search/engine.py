@@ -143,7 +143,7 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
         did_you_mean=correction,
         confidence=round(confidence, 4),
         answer_likely_missing=missing,
-        next_steps=build_next_steps(hits, top, scope, missing, request.locale),
+        next_steps=build_next_steps(hits, top, scope, missing, request.locale, request.query),
         latency_ms=round((time.perf_counter() - started) * 1000, 2),
     )
 

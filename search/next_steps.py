@@ -6,9 +6,11 @@ comes first when the engine is not confident the answer is in the index.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -17,6 +19,16 @@ from .models import SearchDocument
 from .ranking import Candidate
 
 RELATED = 3
+
+# Other ways to get an answer when the index likely has none (e.g. "ask the community"), added
+# by the apps that provide them (``register_escalation`` in their ``AppConfig.ready``). Each is
+# called with (query, locale) and returns a step dict or None.
+_escalations: list[Callable[[str, str], dict | None]] = []
+
+
+def register_escalation(step: Callable[[str, str], dict | None]) -> None:
+    if step not in _escalations:
+        _escalations.append(step)
 
 
 def confidence_of(top: Candidate | None) -> float:
@@ -36,19 +48,21 @@ def confidence_of(top: Candidate | None) -> float:
 
 def human_step(locale: str) -> dict:
     with override(locale):
-        return {
-            "type": "contact_human",
-            "label": _("Talk to a person"),
-            "url": settings.FARO_SUPPORT_URL,
-        }
+        url = settings.FARO_SUPPORT_URL
+        if not url:
+            # Faro's own contact form (support app), in the results' language.
+            url = reverse("support:contact") + "?from=search"
+        return {"type": "contact_human", "label": _("Talk to a person"), "url": url}
 
 
 def build_next_steps(
-    hits: list, top: list[Candidate], scope: Scope, missing: bool, locale: str
+    hits: list, top: list[Candidate], scope: Scope, missing: bool, locale: str, query: str = ""
 ) -> list[dict]:
     steps: list[dict] = []
     if missing:
         steps.append(human_step(locale))
+        with override(locale):
+            steps += [step for make in _escalations if (step := make(query, locale))]
     if hits:
         best = hits[0]
         steps.append(

@@ -249,10 +249,13 @@ class LinkSerializer(serializers.Serializer):
 
 
 class NextStepSerializer(serializers.Serializer):
-    """One of ``read_section`` (title, heading, url), ``related`` (items) or ``contact_human``
-    (label, url). The person comes first when ``answer_likely_missing``."""
+    """One of ``read_section`` (title, heading, url), ``related`` (items), ``contact_human`` or
+    ``ask_community`` (label, url). When ``answer_likely_missing`` the person comes first, then
+    the community."""
 
-    type = serializers.ChoiceField(choices=["read_section", "related", "contact_human"])
+    type = serializers.ChoiceField(
+        choices=["read_section", "related", "contact_human", "ask_community"]
+    )
     label = serializers.CharField(required=False)
     title = serializers.CharField(required=False)
     heading = serializers.CharField(required=False, allow_blank=True)

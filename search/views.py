@@ -108,7 +108,9 @@ def _run(request: HttpRequest, query: str, chosen: dict, locale: str, context: d
     except QueryError as invalid:
         context["error"] = str(invalid)
         return 400
-    log = actions.log_search(search_request, result, channel="page", session=session)
+    log = actions.log_search(
+        search_request, result, channel="page", session=session, request=request
+    )
     context["result"] = result
     # When the answer is likely missing, a few closest matches beat a wall of weak results.
     context["hits"] = result.hits[:MISSING_SHOWN] if result.answer_likely_missing else result.hits

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class SupportConfig(AppConfig):
-    """Filled in by a later issue; registered now so the layout is in place."""
+    """Talk to a human: requests with the customer's journey, the agents' inbox, delivery."""
 
     name = "support"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Support"

@@ -124,6 +124,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+# No avatars from gravatar.com: the admin must not leak staff e-mail hashes to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_SITE_NAME = os.environ.get("FARO_SITE_NAME", "Plano Help Centre")
 WAGTAILADMIN_BASE_URL = os.environ.get("FARO_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_MODERATION_ENABLED = True
@@ -208,7 +210,23 @@ FARO_SEARCH = {
 # Searches and suggestions per visitor (a network gets 5x).
 FARO_SEARCH_RATE = os.environ.get("FARO_SEARCH_RATE", "60/minute")
 FARO_SUGGEST_RATE = os.environ.get("FARO_SUGGEST_RATE", "300/minute")
-FARO_SUPPORT_URL = os.environ.get("FARO_SUPPORT_URL", "mailto:support@plano.example")
+# The human path: empty means Faro's own contact form (support/); or an external URL.
+FARO_SUPPORT_URL = os.environ.get("FARO_SUPPORT_URL", "")
+# Support requests (docs/support.md): where they are emailed, limits, delivery retries.
+FARO_SUPPORT_EMAIL = os.environ.get("FARO_SUPPORT_EMAIL", "support@plano.example")
+FARO_SUPPORT_RATE = os.environ.get("FARO_SUPPORT_RATE", "10/hour")
+FARO_SUPPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+FARO_SUPPORT_ATTACHMENT_ROOT = os.environ.get(
+    "FARO_SUPPORT_ATTACHMENT_ROOT", str(BASE_DIR / ".data" / "support-files")
+)
+FARO_SUPPORT_RETRY_BASE_SECONDS = 30
+FARO_SUPPORT_RETRY_MAX_SECONDS = 3600
+FARO_SUPPORT_MAX_ATTEMPTS = 12
+FARO_SUPPORT_LEASE_SECONDS = 60
+FARO_SUPPORT_WEBHOOK_TIMEOUT = 10
+
+# Community (docs/community.md): unanswered questions are listed for staff after this long.
+FARO_COMMUNITY_UNANSWERED_HOURS = int(os.environ.get("FARO_COMMUNITY_UNANSWERED_HOURS", "48"))
 
 # Journeys (core.journey): kept only with consent, purged after this many days.
 FARO_ASSUME_CONSENT = os.environ.get("FARO_ASSUME_CONSENT", "") == "1"

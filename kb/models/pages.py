@@ -21,6 +21,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Locale, Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 
+from core import journey
 from kb.blocks import ArticleBodyBlock
 from kb.forms import ArticlePageForm
 from kb.panels import ArticleStatusPanel
@@ -101,7 +102,7 @@ class HelpCentrePage(TranslatedSitemapMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["kb.CategoryPage"]
+    subpage_types = ["kb.CategoryPage", "community.CommunityIndexPage"]
     max_count_per_parent = None
 
     class Meta:
@@ -180,6 +181,15 @@ class ArticlePage(TranslatedSitemapMixin, Page):
         editable=False,
         help_text=_("When this translation was last brought up to date with its source."),
     )
+    # Set when an editor turns a community thread into this article (community.moderation).
+    community_question = models.ForeignKey(
+        "community.Question",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
 
     objects = ArticlePageManager()
 
@@ -220,6 +230,9 @@ class ArticlePage(TranslatedSitemapMixin, Page):
                 return redirect_to_login(request.get_full_path())
             raise Http404
         response = super().serve(request, *args, **kwargs)
+        journey.record(
+            request, "article_view", {"id": self.pk, "title": self.title, "url": self.url}
+        )
         if self.audience != Audience.PUBLIC:
             response["Cache-Control"] = "private, no-store"
         else:

@@ -38,6 +38,8 @@
         details.forEach(function (form) { form.hidden = form.dataset.feedbackDetails !== side; });
         section.dataset.state = side;
         status.textContent = section.dataset.thanksVote || "";
+        var human = document.querySelector("[data-support-after-unhelpful]");
+        if (human) { human.hidden = body.helpful; }
         var shown = section.querySelector("[data-feedback-details=" + side + "] input, [data-feedback-details=" + side + "] textarea");
         if (shown) { shown.focus(); }
       }).catch(function (error) { status.textContent = error.message; });

@@ -1,0 +1,256 @@
+// Rendering inside one shadow root: tips (tooltip, banner, modal, checklist, tour), the launcher
+// panel, the "need a hand?" offer and the consent question. Styles come from a constructable
+// stylesheet and the CSSOM, so a strict CSP needs no 'unsafe-inline'.
+import css from './css.js';
+import { place } from './core.js';
+
+function h(tag, props, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v == null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'html') el.innerHTML = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  el.append(...kids.flat().filter((x) => x != null && x !== false));
+  return el;
+}
+
+export function ui({ api, key, cfg, on, consent }) {
+  const host = h('faro-guidance', { 'data-faro': '' });
+  const root = host.attachShadow({ mode: 'open' });
+  try { const sh = new CSSStyleSheet(); sh.replaceSync(css); root.adoptedStyleSheets = [sh]; }
+  catch { root.append(h('style', {}, css)); }
+  const w = h('div', { class: 'w' });
+  root.append(w);
+  document.body.append(host);
+  const t = (k) => cfg().i18n[k] || k;
+  let uid = 0, follows = new Set(), stop = [], stack = [], panel, btn, asked = 0, lastFocus;
+
+  // Anchored cards follow their element on scroll and resize (one rAF per frame at most).
+  let raf = 0;
+  const reflow = () => { raf = 0; follows.forEach((f) => f()); };
+  const schedule = () => { raf = raf || requestAnimationFrame(reflow); };
+  addEventListener('scroll', schedule, { capture: true, passive: true });
+  addEventListener('resize', schedule, { passive: true });
+  function follow(card, anchor) {
+    const arrow = h('span', { class: 'ar' });
+    card.prepend(arrow);
+    const f = () => {
+      if (!anchor.isConnected) { card.hidden = true; return; }
+      const a = anchor.getBoundingClientRect();
+      const p = place(a, { width: card.offsetWidth, height: card.offsetHeight }, { width: innerWidth, height: innerHeight });
+      card.hidden = !p.visible;
+      card.style.top = p.top + 'px';
+      card.style.left = p.left + 'px';
+      card.classList.toggle('top', p.side === 'top');
+      card.classList.toggle('bottom', p.side === 'bottom');
+      arrow.style.left = Math.max(10, Math.min(a.left + a.width / 2 - p.left - 6, card.offsetWidth - 22)) + 'px';
+    };
+    follows.add(f);
+    card._unfollow = () => follows.delete(f);
+    f();
+  }
+  function waitFor(sel, cb, ms = 30000) {
+    let el; try { el = document.querySelector(sel); } catch { return; }
+    if (el) return cb(el);
+    const mo = new MutationObserver(() => { const e = document.querySelector(sel); if (e) { mo.disconnect(); cb(e); } });
+    mo.observe(document.documentElement, { childList: true, subtree: true });
+    const tm = setTimeout(() => mo.disconnect(), ms);
+    stop.push(() => { mo.disconnect(); clearTimeout(tm); });
+  }
+  function close(card) {
+    card._unfollow?.();
+    card._ov?.remove();
+    card.remove();
+    stack = stack.filter((c) => c !== card);
+    if (card._restore?.isConnected) card._restore.focus();
+  }
+  function card(cls, tip, label, ...kids) {
+    const id = 'f' + ++uid;
+    const c = h('div', { class: 'c ' + cls, role: 'dialog', 'aria-labelledby': id, 'data-tip': tip?.id, 'data-kind': tip?.kind || cls },
+      h('h2', { id }, label), ...kids);
+    c.append(h('button', { class: 'x', 'aria-label': t('dismiss'), onclick: () => c._dismiss() }, '×'));
+    c._dismiss = () => { close(c); if (tip) on.dismissed(tip); };
+    stack.push(c);
+    w.append(c);
+    return c;
+  }
+  const body = (html) => (html ? h('div', { html }) : null);
+  function linkOf(tip) {
+    const l = tip.link;
+    if (!l) return null;
+    if (l.url) return h('a', { class: 'b', href: l.url, target: '_blank', rel: 'noopener', onclick: () => on.clicked(tip) }, l.label);
+    return h('button', { class: 'b', onclick: () => { on.clicked(tip); open(l.search, true); } }, l.label);
+  }
+  function modal(c) {
+    c.setAttribute('aria-modal', 'true');
+    c._ov = h('div', { class: 'ov' });
+    w.insertBefore(c._ov, c);
+    c._restore = document.activeElement;
+    c.addEventListener('keydown', (e) => { // keep Tab inside the dialog
+      if (e.key !== 'Tab') return;
+      const f = [...c.querySelectorAll('a,button,input')];
+      const i = f.indexOf(root.activeElement);
+      if (e.shiftKey ? i <= 0 : i === f.length - 1) { e.preventDefault(); f[e.shiftKey ? f.length - 1 : 0].focus(); }
+    });
+    (c.querySelector('.b') || c.querySelector('button')).focus();
+  }
+
+  const render = {
+    tooltip(tip) {
+      waitFor(tip.selector, (el) => {
+        const c = card('tt', tip, tip.title, body(tip.body), h('div', { class: 'r' }, linkOf(tip)));
+        c.setAttribute('aria-modal', 'false');
+        follow(c, el);
+        on.shown(tip);
+      });
+    },
+    banner(tip) {
+      const c = card('bn', tip, tip.title, body(tip.body), h('div', { class: 'r' }, linkOf(tip)));
+      c.setAttribute('role', 'region');
+      c.setAttribute('aria-label', tip.title);
+      on.shown(tip);
+    },
+    modal(tip) {
+      const c = card('md', tip, tip.title, body(tip.body),
+        h('div', { class: 'r' }, linkOf(tip), h('button', { class: 'b2', onclick: () => c._dismiss() }, t('close'))));
+      modal(c);
+      on.shown(tip);
+    },
+    checklist(tip, r) {
+      const done = new Set(r?.k || []);
+      const boxes = tip.steps.map((s, i) => h('label', {},
+        h('input', { type: 'checkbox', checked: done.has(i), onchange: (e) => {
+          e.target.checked ? done.add(i) : done.delete(i);
+          on.check(tip, [...done]);
+          on.step(tip, i);
+          if (done.size === tip.steps.length) { on.done(tip); close(c); }
+        } }),
+        h('span', {}, s.title, body(s.body))));
+      const c = card('ck', tip, tip.title, body(tip.body), ...boxes);
+      on.shown(tip);
+    },
+    tour(tip, r) {
+      on.shown(tip);
+      step(tip, Math.min(r?.s || 0, tip.steps.length - 1));
+    },
+  };
+  function step(tip, i) {
+    const s = tip.steps[i], n = tip.steps.length;
+    const go = (j) => { close(c); if (j >= n) on.done(tip); else { on.step(tip, j); step(tip, j); } };
+    const c = card(s.selector ? 'tr' : 'md tr', tip, s.title, body(s.body),
+      h('div', { class: 'r' },
+        h('span', { class: 'n' }, t('step').replace('%(n)s', i + 1).replace('%(total)s', n)),
+        i > 0 && h('button', { class: 'b2', onclick: () => go(i - 1) }, t('back')),
+        h('button', { class: 'b', onclick: () => go(i + 1) }, i === n - 1 ? t('done') : t('next'))));
+    c.setAttribute('data-step', i);
+    if (s.selector) {
+      c.hidden = true;
+      waitFor(s.selector, (el) => { c.hidden = false; follow(c, el); c.querySelector('.b').focus(); }, 5000);
+    } else c.querySelector('.b').focus();
+  }
+  function show(tip, r) {
+    const go = () => render[tip.kind]?.(tip, r);
+    if (tip.trigger === 'delay') { const tm = setTimeout(go, tip.delay * 1000); stop.push(() => clearTimeout(tm)); }
+    else if (tip.trigger === 'element' && tip.kind !== 'tooltip') waitFor(tip.selector, go);
+    else go();
+  }
+
+  // The launcher: search pre-filled from the page, suggested articles, and a person to talk to.
+  function launcher() {
+    if (btn) return;
+    btn = h('button', { class: 'c lb', 'aria-expanded': 'false', 'aria-haspopup': 'dialog', onclick: () => (panel ? closePanel() : open()) }, '? ' + t('help'));
+    w.append(btn);
+  }
+  function humanUrl() {
+    return cfg().launcher.human_url + '&page=' + encodeURIComponent(location.href);
+  }
+  function closePanel() {
+    if (!panel) return;
+    close(panel);
+    panel = null;
+    btn.setAttribute('aria-expanded', 'false');
+    btn.focus();
+  }
+  function open(q, run) {
+    if (panel) closePanel();
+    const id = 'f' + ++uid, c = cfg();
+    const input = h('input', { type: 'search', 'aria-label': t('search'), value: q || c.launcher.context || document.querySelector('h1')?.textContent?.trim() || document.title });
+    const out = h('div', { 'aria-live': 'polite' });
+    const search = async (e) => {
+      e?.preventDefault();
+      const query = input.value.trim();
+      if (!query) return;
+      out.replaceChildren(h('p', {}, t('searching')));
+      on.searched(query);
+      try {
+        const r = await fetch(api + 'search?' + new URLSearchParams({ key, q: query, locale: c.locale }), { credentials: 'omit' });
+        const data = await r.json();
+        out.replaceChildren(data.hits?.length
+          ? h('ul', { 'aria-label': t('search') }, data.hits.map((x) => h('li', {},
+            h('a', { href: x.url, target: '_blank', rel: 'noopener', onclick: on.opened }, x.title), body(x.snippet))))
+          : h('p', {}, data.error || t('no_results')));
+      } catch { out.replaceChildren(h('p', {}, t('no_results'))); }
+    };
+    panel = h('div', { class: 'c pn', role: 'dialog', 'aria-labelledby': id, 'data-kind': 'launcher' },
+      h('h2', { id }, t('help')),
+      h('button', { class: 'x', 'aria-label': t('close'), onclick: closePanel }, '×'),
+      consentRow(),
+      h('form', { role: 'search', onsubmit: search }, input, h('button', { class: 'b', type: 'submit' }, t('search').split(' ')[0])),
+      out,
+      c.articles.length ? [h('h3', {}, t('suggested')), h('ul', {}, c.articles.map((a) => h('li', {}, h('a', { href: a.url, target: '_blank', rel: 'noopener' }, a.title))))] : null,
+      h('p', { class: 'r' }, h('a', { class: 'b', href: humanUrl(), target: '_blank', rel: 'noopener', 'data-human': '' }, t('human'))));
+    panel._restore = btn;
+    stack.push(panel);
+    w.append(panel);
+    btn.setAttribute('aria-expanded', 'true');
+    input.focus();
+    input.select();
+    if (run) search();
+  }
+  function consentRow() {
+    if (consent()) return null;
+    const row = h('div', { class: 'cs', 'data-consent': '' }, h('p', {}, t('consent')),
+      h('div', { class: 'r' },
+        h('button', { class: 'b2', onclick: () => { on.consent(false); row.remove(); } }, t('deny')),
+        h('button', { class: 'b', onclick: () => { on.consent(true); row.remove(); } }, t('allow'))));
+    return row;
+  }
+  function askConsent() {
+    if (asked++ || consent()) return;
+    const row = consentRow();
+    const c = h('div', { class: 'c of', role: 'region', 'aria-label': t('help') }, row);
+    row.addEventListener('click', (e) => e.target.tagName === 'BUTTON' && c.remove());
+    w.append(c);
+  }
+  function offer(tip, signal, detail) {
+    if (tip) {
+      const c = card('of', tip, tip.title, body(tip.body), h('div', { class: 'r' }, linkOf(tip),
+        h('a', { class: 'b2', href: humanUrl(), target: '_blank', rel: 'noopener' }, t('human'))));
+      c.setAttribute('data-offer', signal);
+      on.shown(tip);
+      return;
+    }
+    const c = card('of', null, t('stuck'), h('p', {}, t('stuck_body')),
+      h('div', { class: 'r' },
+        h('a', { class: 'b2', href: humanUrl(), target: '_blank', rel: 'noopener' }, t('human')),
+        h('button', { class: 'b', onclick: () => { close(c); open(signal === 'js_error' ? '' : detail, !!detail && signal !== 'js_error'); } }, t('get_help'))));
+    c.setAttribute('data-offer', signal);
+  }
+
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || !stack.length) return;
+    const c = stack[stack.length - 1];
+    c === panel ? closePanel() : c._dismiss();
+  });
+
+  return {
+    host, show, launcher, open, offer, askConsent,
+    clear() {
+      stop.forEach((f) => f()); stop = [];
+      [...stack].forEach((c) => c !== panel && close(c));
+      asked = 0;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RageClicks, Repeats, OfferGate, shouldShow, pick, offerFor, place } from '../src/core.js';
+
+test('rage clicks: 4 fast clicks on one element fire once', () => {
+  const r = new RageClicks(4, 1200), el = {};
+  assert.deepEqual([0, 150, 300, 450, 600, 750].map((t) => r.click(el, t)), [false, false, false, true, false, false]);
+});
+
+test('rage clicks: normal use (double clicks, slow clicks, different elements) never fires', () => {
+  const r = new RageClicks(4, 1200), a = {}, b = {};
+  const seq = [[a, 0], [a, 120], [b, 2000], [a, 2100], [b, 2200], [a, 2300], [a, 5000], [a, 6500], [a, 8000]];
+  assert.equal(seq.some(([el, t]) => r.click(el, t)), false);
+});
+
+test('repeats: third error within a minute fires once; old ones expire', () => {
+  const e = new Repeats(3, 60000);
+  assert.deepEqual([0, 70000, 140000].map((t) => e.hit('e', t)), [false, false, false]);
+  assert.deepEqual([200000, 210000, 220000, 230000].map((t) => e.hit('e', t)), [false, false, true, false]);
+});
+
+test('repeats: different forms are counted apart, reset clears', () => {
+  const f = new Repeats(3, 300000);
+  f.hit('a', 1); f.hit('b', 2); f.hit('a', 3);
+  assert.equal(f.hit('b', 4), false);
+  assert.equal(f.hit('a', 5), true);
+  const s = new Repeats(3, 300000);
+  s.hit('s', 1); s.hit('s', 2); s.reset('s');
+  assert.equal(s.hit('s', 3), false);
+});
+
+test('offer gate: one unsolicited offer per page view', () => {
+  const g = new OfferGate();
+  assert.equal(g.take(), true);
+  assert.equal(g.take(), false);
+  g.reset();
+  assert.equal(g.take(), true);
+});
+
+const tip = (over) => ({ id: 1, kind: 'tooltip', version: 'v1', priority: 0, trigger: 'page_load', frequency: { mode: 'until_dismissed', days: 7 }, ...over });
+const DAY = 864e5;
+
+test('frequency caps', () => {
+  const now = 100 * DAY;
+  assert.equal(shouldShow(tip(), {}, now), true);
+  assert.equal(shouldShow(tip(), { 1: { v: 'v1', at: now - 1 } }, now), true);
+  assert.equal(shouldShow(tip(), { 1: { v: 'v1', at: now - 1, x: 1 } }, now), false);
+  assert.equal(shouldShow(tip({ version: 'v2' }), { 1: { v: 'v1', x: 1 } }, now), true, 'changed content shows again');
+  const once = tip({ frequency: { mode: 'once' } });
+  assert.equal(shouldShow(once, { 1: { v: 'v1', at: now - 1 } }, now), false);
+  const every = tip({ frequency: { mode: 'every_n_days', days: 3 } });
+  assert.equal(shouldShow(every, { 1: { v: 'v1', at: now - 2 * DAY, x: 1 } }, now), false);
+  assert.equal(shouldShow(every, { 1: { v: 'v1', at: now - 3 * DAY, x: 1 } }, now), true);
+  assert.equal(shouldShow(tip(), { 1: { v: 'v1', d: 1 } }, now), false, 'completed tours stay done');
+});
+
+test('pick: all tooltips, one banner, one modal or tour, frustration tips wait', () => {
+  const tips = [
+    tip({ id: 1 }), tip({ id: 2 }), tip({ id: 3, kind: 'banner', priority: 1 }), tip({ id: 4, kind: 'banner', priority: 5 }),
+    tip({ id: 5, kind: 'modal' }), tip({ id: 6, kind: 'tour', priority: 2 }), tip({ id: 7, trigger: 'frustration' }),
+  ];
+  assert.deepEqual(pick(tips, {}, 0).map((t) => t.id).sort(), [1, 2, 4, 6]);
+  assert.equal(offerFor(tips, 'rage_click', {}, 0).id, 7);
+  assert.equal(offerFor([tip({ id: 8, trigger: 'frustration', signal: 'js_error' })], 'rage_click', {}, 0), undefined);
+});
+
+test('place: below the anchor, above when no room, clamped to the viewport', () => {
+  const vp = { width: 800, height: 600 };
+  const box = { width: 200, height: 100 };
+  const below = place({ top: 100, bottom: 130, left: 300, width: 100, height: 30 }, box, vp);
+  assert.deepEqual(below, { top: 140, left: 250, side: 'bottom', visible: true });
+  const above = place({ top: 550, bottom: 580, left: 750, width: 40, height: 30 }, box, vp);
+  assert.equal(above.side, 'top');
+  assert.equal(above.top, 440);
+  assert.equal(above.left, 592);
+  assert.equal(place({ top: -200, bottom: -170, left: 0, width: 10, height: 30 }, box, vp).visible, false);
+});

@@ -1,0 +1,376 @@
+"""What the guidance API does, as named functions the thin views in ``api.py`` call.
+
+- ``authorise``: the public key must name an active app and the caller's origin must be one the
+  app allows (the browser's ``Origin``, else the ``Referer``'s origin), or a clear 4xx.
+- ``page_config``: everything the snippet needs for one page view, in one answer.
+- ``record_events``: a batch from ``sendBeacon`` → per-tip daily counters (anonymous) and, with
+  consent, the visitor's journey.
+- ``launcher_search``: the help-centre search, anonymous visibility only.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.models import Count, Max, Q, Sum
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from wagtail.models import Locale, Page
+from wagtail.rich_text import expand_db_html
+
+from core import journey, ratelimit
+from core.visitors import ip_hash
+from kb.models import ArticlePage
+
+from .identity import Identity
+from .models import GuidedApp, Tip
+from .targeting import Visitor, match_tip, url_match
+
+MAX_ARTICLES = 5
+CACHE_SECONDS = 30
+_CANDIDATES: dict[tuple[int, str], tuple[dict, float, list[Tip]]] = {}
+_HREF = re.compile(r'(href|src)="/(?!/)')
+
+
+class Rejected(Exception):
+    """A request the API refuses; ``status`` is the 4xx to answer with."""
+
+    def __init__(self, message: str, status: int = 400, retry_after: int | None = None):
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+def request_origin(request: HttpRequest) -> str:
+    """``Origin`` when the browser sent one; same-origin GETs omit it, so fall back to the
+    ``Referer``'s scheme://host:port."""
+    origin = request.headers.get("Origin", "")
+    if origin and origin != "null":
+        return origin.rstrip("/").lower()
+    parts = urlsplit(request.headers.get("Referer", ""))
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+
+
+def authorise(key: str, origin: str) -> GuidedApp:
+    if not key:
+        raise Rejected(_("The app key is missing (key=…)."), 400)
+    app = GuidedApp.objects.filter(public_key=key, active=True).first()
+    if app is None:
+        raise Rejected(_("Unknown or rotated app key."), 403)
+    if not origin:
+        raise Rejected(_("The request has no Origin; call from the embedding page."), 403)
+    if not app.origin_allowed(origin):
+        raise Rejected(_("This origin is not allowed for the app: %s") % origin, 403)
+    return app
+
+
+def check_rate(scope: str, app: GuidedApp, request: HttpRequest) -> None:
+    rates = getattr(settings, "FARO_GUIDANCE_RATES", {})
+    rate = rates.get(scope, {"page": "240/minute", "events": "120/minute"}.get(scope, "60/minute"))
+    if not ratelimit.hit(f"guidance:{scope}:{app.pk}:{ip_hash(request)}", rate):
+        raise Rejected(_("Too many requests just now; please try again shortly."), 429, 60)
+
+
+def help_base(app: GuidedApp, request: HttpRequest) -> str:
+    return (app.help_centre_url or request.build_absolute_uri("/")).rstrip("/")
+
+
+def absolute(html: str, base: str) -> str:
+    """Rich text links are site-relative; on the host's page they must point at the help centre."""
+    return _HREF.sub(lambda m: f'{m.group(1)}="{base}/', html)
+
+
+def visible_article(page: Page | None, locale: str) -> ArticlePage | None:
+    """The article in the visitor's language when translated, and only if anyone may read it."""
+    if page is None:
+        return None
+    loc = Locale.objects.filter(language_code=locale).first()
+    translated = page.get_translation_or_none(loc) if loc else None
+    candidate = translated or page
+    return ArticlePage.objects.live().visible_to(AnonymousUser()).filter(pk=candidate.pk).first()
+
+
+def _tip_payload(tip: Tip, reasons: list[str], locale: str, base: str) -> dict:
+    link = None
+    article = visible_article(tip.link_article, locale) if tip.link_article_id else None
+    if article is not None:
+        link = {"url": base + article.url, "label": tip.link_label or article.title}
+    elif tip.link_search:
+        link = {"search": tip.link_search, "label": tip.link_label or tip.link_search}
+    steps = [
+        {
+            "title": block.value["title"],
+            "body": absolute(str(block.value["body"] or ""), base),
+            "selector": block.value["selector"] or "",
+        }
+        for block in tip.steps
+    ]
+    return {
+        "id": tip.pk,
+        "kind": tip.kind,
+        "title": tip.title,
+        "body": absolute(expand_db_html(tip.body), base),
+        "steps": steps,
+        "link": link,
+        "selector": tip.selector,
+        "trigger": tip.trigger,
+        "delay": tip.delay_seconds,
+        "signal": tip.signal,
+        "priority": tip.priority,
+        "frequency": {"mode": tip.frequency, "days": tip.frequency_days},
+        "version": tip.version(),
+        "why": reasons,
+    }
+
+
+def candidate_tips(app: GuidedApp, locale: str) -> list[Tip]:
+    """The app's live tips for ``locale``, kept in this process for ``CACHE_SECONDS`` and
+    while one aggregate query says nothing changed (an edit, publish, unpublish or delete): a
+    thousand tips cost one small query instead of a thousand model instances per page view."""
+    generation = Tip.objects.filter(app=app).aggregate(
+        changed=Max("updated_at"),
+        count=Count("pk"),
+        live=Count("pk", filter=Q(live=True)),
+        article=Max("link_article__last_published_at"),  # "show again when it changes"
+    )
+    key = (app.pk, locale)
+    cached = _CANDIDATES.get(key)
+    if cached and cached[0] == generation and time.monotonic() - cached[1] < CACHE_SECONDS:
+        return cached[2]
+    tips = list(Tip.objects.candidates(app, locale))
+    for tip in tips:
+        tip.payloads = {}  # per help-centre base URL, filled on first use
+    _CANDIDATES[key] = (generation, time.monotonic(), tips)
+    return tips
+
+
+def _cached_payload(tip: Tip, locale: str, base: str) -> dict:
+    payloads = getattr(tip, "payloads", None)
+    if payloads is None:
+        return _tip_payload(tip, [], locale, base)
+    if base not in payloads:
+        payloads[base] = _tip_payload(tip, [], locale, base)
+    return payloads[base]
+
+
+def matched_tips(app: GuidedApp, visitor: Visitor, now: datetime) -> list[tuple[Tip, list[str]]]:
+    out = []
+    for tip in candidate_tips(app, visitor.locale):
+        reasons = match_tip(tip, visitor, now)
+        if reasons is not None:
+            out.append((tip, reasons))
+    return out
+
+
+def page_articles(app: GuidedApp, visitor: Visitor, tips: list[Tip], base: str) -> list[dict]:
+    """Editors' page → article mapping first, then the articles the matched tips link to."""
+    pages = [
+        m.article
+        for m in app.page_articles.select_related("article")
+        if url_match(m.url_pattern, visitor.path)
+    ]
+    pages += [t.link_article for t in tips if t.link_article_id]
+    seen, out = set(), []
+    for page in pages:
+        article = visible_article(page, visitor.locale)
+        if article is not None and article.pk not in seen:
+            seen.add(article.pk)
+            out.append({"title": article.title, "url": base + article.url})
+    return out[:MAX_ARTICLES]
+
+
+def ui_strings(locale: str) -> dict[str, str]:
+    with translation.override(locale):
+        return {
+            "help": _("Help"),
+            "close": _("Close"),
+            "search": _("Search the help centre"),
+            "searching": _("Searching…"),
+            "no_results": _("No articles found."),
+            "suggested": _("Suggested for this page"),
+            "human": _("Talk to a person"),
+            "next": _("Next"),
+            "back": _("Back"),
+            "done": _("Done"),
+            "dismiss": _("Dismiss"),
+            "step": _("Step %(n)s of %(total)s"),
+            "stuck": _("Need a hand?"),
+            "stuck_body": _("It looks like something is not working. We can help."),
+            "get_help": _("Get help"),
+            "consent": _("Help us improve these tips by sharing how you use them?"),
+            "allow": _("Allow"),
+            "deny": _("No thanks"),
+        }
+
+
+def page_config(app: GuidedApp, identity: Identity, path: str, locale: str, base: str) -> dict:
+    visitor = Visitor(path, locale, identity.traits, identity.signed, identity.user_id)
+    matched = matched_tips(app, visitor, timezone.now())
+    tips = [t for t, _r in matched]
+    human = (
+        f"{base}/{locale}/support/?from=snippet&app={app.public_key}"
+        # the page is appended by the snippet (it knows the full URL)
+    )
+    return {
+        "app": {"key": app.public_key, "name": app.name},
+        "locale": locale,
+        "identity": {"signed": identity.signed, "user": identity.user_id},
+        "tips": [{**_cached_payload(t, locale, base), "why": r} for t, r in matched],
+        "articles": page_articles(app, visitor, tips, base),
+        "launcher": {
+            "help_url": f"{base}/{locale}/",
+            "human_url": human,
+            "search_endpoint": "search",
+        },
+        "frustration": {"enabled": app.frustration_enabled, "thresholds": app.thresholds()},
+        "i18n": ui_strings(locale),
+    }
+
+
+# Events ------------------------------------------------------------------------------------
+
+STAT_COLUMNS = {"shown": "shown", "clicked": "clicked", "dismissed": "dismissed"}
+STAT_COLUMNS |= {"completed": "completed", "step": "completed"}
+JOURNEY_KINDS = {
+    "shown": journey.Kind.TIP_SHOWN,
+    "clicked": journey.Kind.TIP_CLICKED,
+    "dismissed": journey.Kind.TIP_DISMISSED,
+    "completed": journey.Kind.TIP_COMPLETED,
+    "step": journey.Kind.TIP_COMPLETED,
+    "frustration": journey.Kind.FRUSTRATION,
+    "offer": journey.Kind.FRUSTRATION,
+    "page": journey.Kind.PRODUCT_PAGE,
+}
+
+
+@dataclass
+class EventBatch:
+    anon: str
+    consent: bool
+    url: str
+    locale: str
+    events: list[dict]
+
+
+def bump_tip_stat(tip_id: int, column: str, day: date, by: int = 1) -> None:
+    """One atomic upsert per (tip, day, column): safe under concurrent beacons. ``column`` comes
+    from ``STAT_COLUMNS`` only, never from the request."""
+    assert column in ("shown", "clicked", "dismissed", "completed")
+    cols = ("shown", "clicked", "dismissed", "completed")
+    values = ", ".join("%s" if c == column else "0" for c in cols)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO guidance_tipdailystat (tip_id, day, shown, clicked, dismissed, completed)
+            VALUES (%s, %s, {values})
+            ON CONFLICT (tip_id, day) DO UPDATE SET {column} = guidance_tipdailystat.{column} + %s
+            """,
+            [tip_id, day, by, by],
+        )
+
+
+def bump_frustration(app: GuidedApp, signal: str, day: date) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO guidance_frustrationdailystat (app_id, day, signal, count)
+            VALUES (%s, %s, %s, 1)
+            ON CONFLICT (app_id, day, signal)
+            DO UPDATE SET count = guidance_frustrationdailystat.count + 1
+            """,
+            [app.pk, day, signal],
+        )
+
+
+def record_events(app: GuidedApp, identity: Identity, batch: EventBatch) -> dict:
+    """Counters for every event about one of this app's tips; the journey only with consent.
+    Returns how many were accepted, ignored (unknown tip) and written to the journey."""
+    today = timezone.localdate()
+    tip_ids = {e["tip"] for e in batch.events if e.get("tip")}
+    known = set(Tip.objects.filter(app=app, pk__in=tip_ids).values_list("pk", flat=True))
+    counts: dict[tuple[int, str], int] = {}
+    accepted = ignored = written = 0
+    anon = identity.user_id if identity.signed else batch.anon
+    visitor = journey.snippet_visitor(app.public_key, anon)
+    for event in batch.events:
+        kind = event["type"]
+        tip = event.get("tip")
+        if kind in STAT_COLUMNS:
+            if tip not in known:
+                ignored += 1
+                continue
+            key = (tip, STAT_COLUMNS[kind])
+            counts[key] = counts.get(key, 0) + 1
+        if kind in ("frustration", "offer"):
+            signal = (event.get("signal") or "unknown")[:16] if kind == "frustration" else "offer"
+            bump_frustration(app, signal, today)
+        accepted += 1
+        data = {k: event[k] for k in ("tip", "step", "signal", "detail", "version") if k in event}
+        data["app"] = app.public_key
+        data["event"] = kind
+        if visitor and journey.record_for_visitor(
+            visitor,
+            JOURNEY_KINDS[kind],
+            data,
+            consented=batch.consent,
+            page_url=event.get("url") or batch.url,
+            locale=batch.locale,
+        ):
+            written += 1
+    for (tip, column), by in counts.items():
+        bump_tip_stat(tip, column, today, by)
+    return {"accepted": accepted, "ignored": ignored, "journey": written}
+
+
+def stats_for(tip: Tip, since: date | None = None) -> dict[str, int]:
+    rows = tip.daily_stats.all()
+    if since:
+        rows = rows.filter(day__gte=since)
+    totals = rows.aggregate(
+        shown=Sum("shown"),
+        clicked=Sum("clicked"),
+        dismissed=Sum("dismissed"),
+        completed=Sum("completed"),
+    )
+    return {k: v or 0 for k, v in totals.items()}
+
+
+# Launcher search ---------------------------------------------------------------------------
+
+
+def launcher_search(query: str, locale: str, base: str, limit: int = 5) -> dict:
+    """The help-centre search as an anonymous visitor sees it (public articles only)."""
+    from search.engine import SearchRequest, search
+
+    result = search(SearchRequest(query=query, locale=locale, limit=limit, user=None))
+    hits = [
+        {
+            "title": h.title,
+            "url": h.url if h.url.startswith("http") else base + h.url,
+            "snippet": h.snippet,
+            "heading": h.heading,
+        }
+        for h in result.hits
+    ]
+    steps = []
+    for step in result.next_steps:
+        if step.get("type") == "contact_human":
+            continue  # the launcher has its own human entry (launcher.human_url)
+        step = dict(step)
+        if step.get("url", "").startswith("/"):
+            step["url"] = base + step["url"]
+        steps.append(step)
+    return {
+        "query": result.query,
+        "hits": hits,
+        "next_steps": steps,
+        "answer_likely_missing": result.answer_likely_missing,
+    }

@@ -1,0 +1,206 @@
+"""The snippet's API under ``/api/v1/guidance/``: page config, events and launcher search.
+
+Called cross-origin from the host product: every answer carries CORS headers for the app's own
+allowed origins only, and every refusal is a JSON ``{"error": ...}`` with a 4xx. No cookies or
+sessions are used (``authentication_classes = []``), so there is no CSRF to pass and a beacon can
+post as ``text/plain`` without a preflight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import actions
+from .identity import IdentityError, resolve
+from .models import GuidedApp
+from .serializers import (
+    ErrorSerializer,
+    EventBatchSerializer,
+    EventResultSerializer,
+    LauncherSearchSerializer,
+    PageConfigSerializer,
+    PageParamsSerializer,
+    SearchParamsSerializer,
+    first_error,
+)
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Malformed parameters or payload."),
+    403: OpenApiResponse(ErrorSerializer, description="Unknown key, bad origin or signature."),
+    429: OpenApiResponse(ErrorSerializer, description="Rate limited; see Retry-After."),
+}
+
+
+class PlainTextJSONParser(JSONParser):
+    """``navigator.sendBeacon`` with a ``text/plain`` blob avoids a CORS preflight."""
+
+    media_type = "text/plain"
+
+
+class GuidanceAPIView(APIView):
+    authentication_classes: list = []
+    permission_classes: list = []
+    parser_classes = [JSONParser, PlainTextJSONParser]
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        self.cors_origin = ""
+        super().initial(request, *args, **kwargs)
+
+    def authorise(self, request: Request, key: str) -> GuidedApp:
+        origin = actions.request_origin(request)
+        app = actions.authorise(key, origin)
+        self.cors_origin = request.headers.get("Origin", "")
+        return app
+
+    def options(self, request: Request, *args, **kwargs) -> HttpResponse:
+        """Preflight: allowed when some active app lists the origin (the key is not sent)."""
+        response = HttpResponse(status=204)
+        origin = request.headers.get("Origin", "").rstrip("/").lower()
+        if origin and any(a.origin_allowed(origin) for a in GuidedApp.objects.filter(active=True)):
+            response["Access-Control-Allow-Origin"] = request.headers["Origin"]
+            response["Access-Control-Allow-Methods"] = "GET, POST"
+            response["Access-Control-Allow-Headers"] = "Content-Type, If-None-Match"
+            response["Access-Control-Max-Age"] = "86400"
+        patch_vary_headers(response, ("Origin",))
+        return response
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "cors_origin", ""):
+            response["Access-Control-Allow-Origin"] = self.cors_origin
+            response["Access-Control-Expose-Headers"] = "ETag"
+        patch_vary_headers(response, ("Origin",))
+        return response
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, actions.Rejected):
+            response = Response({"error": str(exc)}, status=exc.status)
+            if exc.retry_after:
+                response["Retry-After"] = str(exc.retry_after)
+            return response
+        if isinstance(exc, IdentityError):
+            return Response({"error": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        response = super().handle_exception(exc)
+        if isinstance(response.data, dict) and "detail" in response.data:
+            response.data = {"error": str(response.data["detail"])}
+        return response
+
+
+def _path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path or "/"
+
+
+class PageView(GuidanceAPIView):
+    @extend_schema(
+        operation_id="guidance_page",
+        tags=["guidance"],
+        summary="Everything the snippet needs for one page view",
+        description=(
+            "Matched tips (each with `why` it matched), suggested articles, launcher config, "
+            "frustration thresholds and UI strings. `Origin` must be one of the app's allowed "
+            "origins. Answers carry an `ETag`; send `If-None-Match` for a 304."
+        ),
+        parameters=[PageParamsSerializer],
+        responses={200: PageConfigSerializer, 304: None, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        params = PageParamsSerializer(data=request.query_params.dict())
+        if not params.is_valid():
+            if "key" not in request.query_params:
+                return Response({"error": "key: This field is required."}, status=400)
+            return Response({"error": first_error(params.errors)}, status=400)
+        data = params.validated_data
+        app = self.authorise(request, data["key"])
+        actions.check_rate("page", app, request)
+        identity = resolve(
+            app.secret, data.get("identity", ""), data.get("signature", ""), data.get("traits")
+        )
+        locale = data.get("locale") or settings.LANGUAGE_CODE
+        base = actions.help_base(app, request)
+        payload = actions.page_config(app, identity, _path_of(data["url"]), locale, base)
+        body = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+        if etag in request.headers.get("If-None-Match", ""):
+            response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        else:
+            response = Response(payload)
+        response["ETag"] = etag
+        private = "private" if identity.user_id or identity.traits else "public"
+        response["Cache-Control"] = f"{private}, max-age=30, must-revalidate"
+        return response
+
+
+class EventsView(GuidanceAPIView):
+    @extend_schema(
+        operation_id="guidance_events",
+        tags=["guidance"],
+        summary="Record a batch of snippet events (sendBeacon)",
+        description=(
+            "Up to 50 events: shown, clicked, dismissed, completed, step, frustration, offer, "
+            "page. Per-tip daily counters hold no visitor link; the visitor's journey is written "
+            "only when `consent` is true. May be sent as `text/plain` JSON."
+        ),
+        request=EventBatchSerializer,
+        responses={202: EventResultSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.data, dict):
+            return Response({"error": "The body must be a JSON object."}, status=400)
+        batch = EventBatchSerializer(data=request.data)
+        if not batch.is_valid():
+            return Response({"error": first_error(batch.errors)}, status=400)
+        data = batch.validated_data
+        app = self.authorise(request, data["key"])
+        actions.check_rate("events", app, request)
+        identity = resolve(app.secret, data.get("identity", ""), data.get("signature", ""), {})
+        result = actions.record_events(
+            app,
+            identity,
+            actions.EventBatch(
+                anon=data["anon"],
+                consent=data["consent"],
+                url=data.get("url", ""),
+                locale=data.get("locale", ""),
+                events=data["events"],
+            ),
+        )
+        return Response(result, status=status.HTTP_202_ACCEPTED)
+
+
+class LauncherSearchView(GuidanceAPIView):
+    @extend_schema(
+        operation_id="guidance_search",
+        tags=["guidance"],
+        summary="Search the help centre from the launcher",
+        description="Public articles only (the snippet's user is anonymous to the help centre).",
+        parameters=[SearchParamsSerializer],
+        responses={200: LauncherSearchSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        params = SearchParamsSerializer(data=request.query_params.dict())
+        if not params.is_valid():
+            return Response({"error": first_error(params.errors)}, status=400)
+        data = params.validated_data
+        app = self.authorise(request, data["key"])
+        actions.check_rate("search", app, request)
+        from search.engine import QueryError
+
+        locale = data.get("locale") or settings.LANGUAGE_CODE
+        try:
+            result = actions.launcher_search(data["q"], locale, actions.help_base(app, request))
+        except QueryError as invalid:
+            return Response({"error": str(invalid)}, status=400)
+        return Response(result)

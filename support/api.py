@@ -1,0 +1,237 @@
+"""The support API (used by the snippet's launcher): create a request, read its status, and the
+last self-service offer. Thin views over ``support.actions``; errors are ``{"error", "errors"}``.
+
+Cross-origin and cookie-less like the click beacon: no session authentication (so no CSRF), the
+rate limit applies per snippet visitor and per network, and identity comes only from a signature.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.journey import snippet_visitor
+from core.visitors import ip_hash
+from search import actions as search_actions
+
+from . import actions, links
+from .identity import verify
+from .models import SupportRequest
+from .validation import RequestError, RequestInput
+
+
+class CreateSerializer(serializers.Serializer):
+    message = serializers.CharField(help_text="What the customer needs (10-5000 characters).")
+    email = serializers.EmailField(required=False, allow_blank=True)
+    name = serializers.CharField(required=False, allow_blank=True)
+    locale = serializers.CharField(required=False, allow_blank=True)
+    page_url = serializers.CharField(required=False, allow_blank=True)
+    entry_point = serializers.CharField(required=False, allow_blank=True)
+    remove = serializers.ListField(child=serializers.CharField(), required=False)
+    idempotency_key = serializers.CharField(required=False, allow_blank=True)
+    app_key = serializers.CharField(required=False, allow_blank=True)
+    anonymous_id = serializers.CharField(required=False, allow_blank=True)
+    consent = serializers.BooleanField(required=False, default=False)
+    identity = serializers.JSONField(required=False, help_text='{"id", "email", "name"}')
+    identity_signature = serializers.CharField(required=False, allow_blank=True)
+    deflection = serializers.CharField(required=False, allow_blank=True)
+    attachment = serializers.FileField(required=False)
+
+
+class CreatedSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    public_id = serializers.UUIDField()
+    status = serializers.CharField()
+    status_url = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReplySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    body = serializers.CharField()
+
+
+class StatusSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    replies = ReplySerializer(many=True)
+
+
+class OfferInSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    locale = serializers.CharField(required=False, allow_blank=True)
+
+
+class OfferSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    heading = serializers.CharField(allow_blank=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = serializers.CharField()
+    errors = serializers.DictField(child=serializers.CharField(), required=False)
+
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input; `errors` per field."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests."),
+}
+
+
+def invalid(errors: dict, code: int = 400) -> Response:
+    return Response({"error": next(iter(errors.values()), ""), "errors": errors}, status=code)
+
+
+class SupportAPIView(APIView):
+    authentication_classes: list = []
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class RequestCreateView(SupportAPIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="support_request_create",
+        tags=["support"],
+        summary="Ask a person for help",
+        description=(
+            "Stores the request (with the journey of `anonymous_id` under `app_key` when "
+            "`consent` is true, minus the parts named in `remove`) and queues its deliveries. "
+            "Send an `idempotency_key` (or `Idempotency-Key` header): a repeat returns the first "
+            "request with 200 instead of 201. `identity` is trusted only with a valid "
+            "`identity_signature` (hex HMAC-SHA256 of `identity.id` with the app's secret)."
+        ),
+        request={"application/json": CreateSerializer, "multipart/form-data": CreateSerializer},
+        responses={201: CreatedSerializer, 200: CreatedSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        raw = request.data
+        fields = CreateSerializer(data=raw)
+        if not fields.is_valid():
+            return invalid({k: str(v[0]) for k, v in fields.errors.items()})
+        data = dict(fields.validated_data)
+        data.setdefault("idempotency_key", request.headers.get("Idempotency-Key", ""))
+        identity = data.get("identity")
+        if isinstance(identity, str):
+            identity = json.loads(identity or "{}") if identity.strip().startswith("{") else {}
+        app_key = data.get("app_key", "")
+        verified = verify(
+            app_key,
+            identity if isinstance(identity, dict) else {},
+            data.get("identity_signature", ""),
+        )
+        visitor = snippet_visitor(app_key, data.get("anonymous_id", ""))
+        requester = actions.Requester(
+            visitors=(visitor,) if visitor else (),
+            consented=data.get("consent", False),
+            channel="snippet",
+            app_key=app_key,
+            identity=verified,
+            network=ip_hash(request),
+        )
+        try:
+            parsed = RequestInput.parse(
+                {**data, "entry_point": data.get("entry_point") or "launcher"},
+                request.FILES,
+                email_required=not verified.email,
+            )
+            actions.check_rate(requester)
+            support_request, created = actions.create_request(
+                replace(parsed, locale=data.get("locale", "")), requester
+            )
+        except RequestError as error:
+            return invalid(error.errors)
+        except actions.RateLimited:
+            return invalid({"request": "Too many requests just now; try again later."}, 429)
+        body = {
+            "reference": support_request.reference,
+            "public_id": support_request.public_id,
+            "status": support_request.status,
+            "status_url": links.status_url(support_request),
+            "created_at": support_request.created_at,
+        }
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(CreatedSerializer(body).data, status=code)
+
+
+class RequestStatusView(SupportAPIView):
+    @extend_schema(
+        operation_id="support_request_status",
+        tags=["support"],
+        summary="A request's status, with its secret link",
+        description="`token` is the secret part of `status_url`; a wrong token is a 404.",
+        responses={200: StatusSerializer, 404: OpenApiResponse(ErrorSerializer)},
+    )
+    def get(self, request: Request, public_id, token: str) -> Response:
+        support_request = get_object_or_404(SupportRequest, public_id=public_id, anonymised_at=None)
+        if not links.token_matches(support_request, token):
+            raise Http404
+        replies = [
+            {"at": m.created_at, "body": m.body}
+            for m in support_request.messages.filter(kind="reply")
+        ]
+        body = {
+            "reference": support_request.reference,
+            "status": support_request.status,
+            "created_at": support_request.created_at,
+            "updated_at": support_request.updated_at,
+            "replies": replies,
+        }
+        return Response(StatusSerializer(body).data)
+
+
+class OfferView(SupportAPIView):
+    @extend_schema(
+        operation_id="support_offer",
+        tags=["support"],
+        summary="The best article for a message, before a request is sent",
+        description=(
+            "One last self-service chance. Returns `offer` (or null when nothing is confident "
+            "enough); send its `token` as `deflection` with the request, or POST it to "
+            "`offers/{token}/resolved` when the article solved it."
+        ),
+        request=OfferInSerializer,
+        responses={200: OfferSerializer(allow_null=True), **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        fields = OfferInSerializer(data=request.data)
+        if not fields.is_valid():
+            return invalid({k: str(v[0]) for k, v in fields.errors.items()})
+        try:  # an offer costs what a search costs
+            search_actions.check_rate("search", request)
+        except search_actions.RateLimited:
+            return invalid({"request": "Too many requests just now; try again later."}, 429)
+        locale = fields.validated_data.get("locale") or "en"
+        offer = actions.offer_answer(
+            fields.validated_data["message"], locale, request.user, channel="snippet"
+        )
+        return Response({"offer": offer})
+
+
+class OfferResolvedView(SupportAPIView):
+    @extend_schema(
+        operation_id="support_offer_resolved",
+        tags=["support"],
+        summary="The offered article solved it (no request sent)",
+        request=None,
+        responses={200: OpenApiResponse(description="Recorded.")},
+    )
+    def post(self, request: Request, token: str) -> Response:
+        return Response({"recorded": actions.resolve_deflection(token)})

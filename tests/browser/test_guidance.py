@@ -1,0 +1,171 @@
+"""The snippet in a real Chromium on the demo host page (tests/guidance/urls.py mounts it): the
+host page is on one origin (localhost), Faro on the other (127.0.0.1), under a strict CSP and
+with deliberately hostile host CSS."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from guidance.models import FrustrationDailyStat, GuidedApp, Tip, TipDailyStat
+
+pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.guidance.urls")]
+
+
+def wait_for(check, timeout: float = 6.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return check()
+
+
+@pytest.fixture
+def host(live_server, site):
+    """The demo app allowing both loopback origins of the live server, and the host page URL."""
+    port = live_server.url.rsplit(":", 1)[1]
+    app = GuidedApp.objects.create(
+        name="Browser demo",
+        allowed_origins=f"http://localhost:{port}\nhttp://127.0.0.1:{port}",
+        rage_click_count=5,
+    )
+    host_url = f"http://localhost:{port}/demo-host/?key={app.public_key}&consent=granted"
+    return app, host_url
+
+
+def publish(app, **fields) -> Tip:
+    tip = Tip.objects.create(app=app, name=fields["title"], live=False, **fields)
+    tip.save_revision().publish()
+    return tip
+
+
+def steps(*pairs):
+    return [("step", {"title": t, "body": "", "selector": s}) for t, s in pairs]
+
+
+def test_tooltip_anchored_isolated_csp_clean_and_dismissal_remembered(page, host):
+    app, url = host
+    publish(app, kind="tooltip", title="Exports live here", selector="#new-export")
+    banner = publish(app, kind="banner", title="Plans changed", url_patterns="/demo-host/")
+    problems: list[str] = []
+    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
+    page.emulate_media(reduced_motion="reduce")  # no entrance animation: measure final positions
+    csp = page.goto(url).headers["content-security-policy"]
+    assert "'unsafe-inline'" not in csp and "connect-src http://127.0.0.1:" in csp
+
+    tooltip = page.locator("faro-guidance [data-kind=tooltip]")
+    expect(tooltip).to_be_visible()
+    assert tooltip.evaluate("el => getComputedStyle(el).animationName") == "none"
+    button = page.locator("#new-export").bounding_box()
+    box = tooltip.bounding_box()
+    assert abs(box["y"] - (button["y"] + button["height"] + 10)) <= 2
+    assert box["x"] < button["x"] + button["width"] and box["x"] + box["width"] > button["x"]
+    page.mouse.wheel(0, 150)
+    page.wait_for_timeout(300)
+    moved = tooltip.bounding_box()
+    button_after = page.locator("#new-export").bounding_box()
+    assert button_after["y"] < button["y"] - 100
+    assert abs(moved["y"] - (button_after["y"] + button_after["height"] + 10)) <= 2
+    page.mouse.wheel(0, 400)  # the anchor scrolled away: so does the tooltip
+    expect(tooltip).to_be_hidden()
+    page.mouse.wheel(0, -550)
+    expect(tooltip).to_be_visible()
+
+    # Host CSS does not reach the widget, and the widget's does not reach the host.
+    style = "(el, p) => getComputedStyle(el).getPropertyValue(p)"
+    heading = tooltip.locator("h2")
+    assert "Comic" not in heading.evaluate(style, "font-family")
+    assert heading.evaluate(style, "color") != "rgb(0, 128, 0)"
+    assert heading.evaluate(style, "text-transform") == "none"
+    launcher = page.locator("faro-guidance .lb")
+    assert launcher.evaluate(style, "background-color") == "rgb(11, 92, 171)"
+    assert page.locator("#new-export").evaluate(style, "background-color") == "rgb(255, 105, 180)"
+    assert page.locator("#host-heading").evaluate(style, "text-transform") == "uppercase"
+
+    # Dismissed stays dismissed (and is counted); the tooltip comes back, the banner does not.
+    page.locator("faro-guidance [data-kind=banner] button.x").click()
+    expect(page.locator("faro-guidance [data-kind=banner]")).to_have_count(0)
+    page.reload()
+    expect(tooltip).to_be_visible()
+    page.wait_for_timeout(500)
+    expect(page.locator("faro-guidance [data-kind=banner]")).to_have_count(0)
+    assert wait_for(lambda: TipDailyStat.objects.filter(tip=banner, dismissed=1).exists())
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+
+
+def test_tour_advances_and_resumes_after_reload(page, host):
+    app, url = host
+    publish(
+        app,
+        kind="tour",
+        title="Welcome",
+        steps=steps(("Your dashboard", "#page-title"), ("Export", "#new-export"), ("Invite", "")),
+    )
+    page.goto(url)
+    step = page.locator("faro-guidance [data-kind=tour]")
+    expect(step.locator("h2")).to_have_text("Your dashboard")
+    expect(step).to_contain_text("Step 1 of 3")
+    step.get_by_role("button", name="Next").click()
+    expect(step.locator("h2")).to_have_text("Export")
+    page.reload()
+    expect(step.locator("h2")).to_have_text("Export")
+    expect(step).to_contain_text("Step 2 of 3")
+    step.get_by_role("button", name="Next").click()
+    expect(step.locator("h2")).to_have_text("Invite")
+    expect(step.get_by_role("button", name="Done")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(step).to_have_count(0)
+    page.reload()
+    expect(page.locator("faro-guidance .lb")).to_be_visible()
+    page.wait_for_timeout(500)
+    expect(step).to_have_count(0)
+
+
+def test_launcher_search_human_path_frustration_offer_once_and_spa(page, host, live_server):
+    app, url = host
+    publish(app, kind="banner", title="Billing help", url_patterns="/demo-host/billing/*")
+    page.goto(url)
+    launcher = page.locator("faro-guidance .lb")
+    launcher.click()
+    panel = page.locator("faro-guidance [data-kind=launcher]")
+    expect(panel).to_be_visible()
+    box = panel.get_by_role("searchbox")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("Dashboard")  # pre-filled from the page
+    box.fill("change plan")
+    box.press("Enter")
+    expect(panel.get_by_role("link", name="Change your plan")).to_be_visible()
+    human = panel.get_by_role("link", name="Talk to a person")
+    assert re.search(
+        rf"/en/support/\?from=snippet&app={app.public_key}&page=http",
+        human.get_attribute("href"),
+    )
+    page.keyboard.press("Escape")
+    expect(panel).to_have_count(0)
+    expect(launcher).to_be_focused()
+
+    # Normal clicking never offers help; rage clicks do, once; repeated errors then stay quiet.
+    page.locator("#new-export").click()
+    page.wait_for_timeout(400)
+    page.locator("#new-export").click()
+    expect(page.locator("faro-guidance [data-offer]")).to_have_count(0)
+    page.wait_for_timeout(1300)
+    for _ in range(6):
+        page.locator("#page-title").click(delay=10)
+    offer = page.locator("faro-guidance [data-offer]")
+    expect(offer).to_have_count(1)
+    expect(offer).to_have_attribute("data-offer", "rage_click")
+    for _ in range(4):  # each click throws in the host page: repeated errors, but no second offer
+        page.locator("#broken").click()
+    signals = FrustrationDailyStat.objects.filter(app=app)
+    assert wait_for(lambda: set(signals.values_list("signal", flat=True)) >= {"js_error", "offer"})
+    expect(offer).to_have_count(1)
+
+    # SPA navigation: a new page view fetches its tips.
+    page.locator("header a", has_text="Billing").click()
+    expect(page).to_have_url(re.compile(r"/demo-host/billing/"))
+    expect(page.locator("faro-guidance [data-kind=banner]")).to_contain_text("Billing help")
