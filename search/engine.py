@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -26,6 +27,24 @@ from .ranking import FUSIONS, Candidate, collapse
 MAX_QUERY_CHARS = 300
 MAX_LIMIT = 50
 CANDIDATES = 100
+
+
+# Apps that let editors remove a result for a query (Insights' "mark as wrong") register a
+# function (query, locale) -> {(source, object_id), …} here from their AppConfig.ready; the
+# engine never imports them.
+_result_exclusions: list[Callable[[str, str], set[tuple[str, str]]]] = []
+
+
+def register_result_exclusion(exclude: Callable[[str, str], set[tuple[str, str]]]) -> None:
+    if exclude not in _result_exclusions:
+        _result_exclusions.append(exclude)
+
+
+def _excluded(query: str, locale: str) -> set[tuple[str, str]]:
+    dropped: set[tuple[str, str]] = set()
+    for exclude in _result_exclusions:
+        dropped |= exclude(query, locale)
+    return dropped
 
 
 class QueryError(ValueError):
@@ -129,6 +148,9 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
     kw_hits = keyword.search(keyword_query, scope, CANDIDATES) if ratio < 1 else []
     sem_hits = vector.search(query_vector, scope, CANDIDATES) if ratio > 0 else []
     candidates = _fuse(request, scope, kw_hits, sem_hits, correction, query_vector)
+    dropped = _excluded(request.query, request.locale)
+    if dropped:
+        candidates = [c for c in candidates if (c.source, str(c.object_id)) not in dropped]
     candidates = promoted_candidates(request, scope, [c for c in candidates if _relevant(c)])
     top = candidates[: request.limit]
     hits = _materialise(top, request, scope, correction)
