@@ -88,4 +88,5 @@ def test_when_the_answer_is_likely_missing_the_community_comes_right_after_a_per
     assert ask["url"].startswith(community.en.url) and "title=quantum+teleportation" in ask["url"]
     spanish = search(SearchRequest(query="teletransporte cuántico de llamas", locale="es"))
     ask_es = next(s for s in spanish.next_steps if s["type"] == "ask_community")
-    assert ask_es["url"].startswith(community.es.url) and ask_es["label"] == "Pregunta a la comunidad"
+    assert ask_es["url"].startswith(community.es.url)
+    assert ask_es["label"] == "Pregunta a la comunidad"

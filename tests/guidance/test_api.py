@@ -60,9 +60,7 @@ def test_matching_tips_with_reasons_and_cors(app, make_tip, page_api, help_centr
     assert banner["why"] == ["any locale", "URL matches /billing/*"]
     assert banner["link"]["url"].endswith("/en/billing/change-plan/")
     assert data["articles"] == [{"title": "Change your plan", "url": banner["link"]["url"]}]
-    assert data["launcher"]["human_url"].endswith(
-        f"/en/support/?from=snippet&app={app.public_key}"
-    )
+    assert data["launcher"]["human_url"].endswith(f"/en/support/?from=snippet&app={app.public_key}")
     assert data["frustration"]["thresholds"]["rage_clicks"] == 5
     assert data["i18n"]["human"]
     spanish = page_api("/billing/", locale="es").json()
