@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.utils.html import strip_tags
 from wagtail.rich_text import expand_db_html
 
-from search.sources import SearchSource, Section
+from search.sources import SearchSource, Section, overview_section
 
 from .models import ArticlePage, CategoryPage
 
@@ -48,7 +49,7 @@ class ArticleSource(SearchSource):
     def sections(self, article: ArticlePage) -> list[Section]:
         """Short, focused sections embed better than long ones: the title with its summary,
         the introduction, one per H2 heading, and one per FAQ item (customers' questions often
-        match an FAQ question almost word for word)."""
+        match an FAQ question almost word for word); plus the article's overview vector."""
         if not article.live or article.get_view_restrictions().exists():
             return []
         common = self._common(article)
@@ -73,7 +74,7 @@ class ArticleSource(SearchSource):
                 groups.append((key, anchor, block.value["question"], [block_text(block)]))
             else:
                 groups[-1][3].append(block_text(block))
-        return [
+        sections = [
             Section(
                 section=key,
                 position=position,
@@ -85,6 +86,11 @@ class ArticleSource(SearchSource):
             for position, (key, anchor, heading, parts) in enumerate(groups)
             if any(parts)
         ]
+        if not sections:
+            return []
+        texts = [text for _, _, heading, parts in groups for text in (heading, *parts)]
+        top = replace(sections[0], url=url)
+        return [*sections, overview_section(top, texts, len(groups))]
 
     def _common(self, article: ArticlePage) -> dict:
         categories = article.get_ancestors().type(CategoryPage).order_by("depth")

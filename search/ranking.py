@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from statistics import pstdev
 
 from .backends.base import Hit
+from .sources import OVERVIEW
 
 # Cosine differences between paraphrases and near-misses are a few hundredths for MiniLM-class
 # models: at 0.05 a second section as close as the best adds up to 0.05·ln 2 ≈ 0.035, one 0.1
@@ -63,16 +64,21 @@ def collapse(
     objects: dict[tuple[str, str], Candidate] = {}
     best_mix: dict[tuple[str, str], float] = {}
     similarities: dict[tuple[str, str], list[float]] = {}
+    overviews: dict[tuple[str, str], tuple[int, float]] = {}
     for doc_id, (kw, sem) in sections.items():
         hit = kw or sem
         key = (hit.source, hit.object_id)
         cand = objects.setdefault(key, Candidate(hit.source, hit.object_id))
         kw_score = kw.score if kw else 0.0
         sem_score = sem.score if sem else 0.0
-        cand.keyword = max(cand.keyword, kw_score)
-        cand.semantic = max(cand.semantic, sem_score)
         if sem:
             similarities.setdefault(key, []).append(sem_score)
+        if hit.section == OVERVIEW:
+            # evidence about the whole object, never the place to send the reader
+            overviews[key] = (doc_id, sem_score)
+            continue
+        cand.keyword = max(cand.keyword, kw_score)
+        cand.semantic = max(cand.semantic, sem_score)
         if kw:
             cand.matched = sorted(set(cand.matched) | set(kw.matched))
         mix = (1 - ratio) * kw_score + ratio * sem_score
@@ -81,6 +87,8 @@ def collapse(
             cand.section, cand.doc_id = hit.section, doc_id
     for key, cand in objects.items():
         cand.support = soft_max(similarities.get(key, [0.0]), SUPPORT_TEMPERATURE)
+        if key not in best_mix and key in overviews:  # only the overview came back
+            cand.doc_id, cand.semantic = overviews[key]
     return objects
 
 

@@ -7,10 +7,17 @@ The engine never imports those apps: it only sees ``Section`` rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 _registry: dict[str, SearchSource] = {}
+
+# An object's overview: one extra row per object whose vector is of the whole object (as much of
+# it as the model reads), for the semantic side only (its full-text vector is empty). Section
+# vectors find the passage that answers; the overview vector knows what the object is about as
+# a whole, and together (per-object soft maximum, ranking.collapse) they rank better than either
+# (docs/search.md, Quality). Never a deep-link anchor.
+OVERVIEW = "_overview"
 
 
 @dataclass
@@ -31,11 +38,25 @@ class Section:
     audience: str = "public"
     audience_groups: list[int] = field(default_factory=list)
     boost: float = 0.0
+    overview: str = ""  # the whole object's text, for an OVERVIEW section only
 
     def embedding_text(self) -> str:
         """What the model reads: the object's title gives every section its context."""
-        parts = [self.title, self.heading, self.body]
+        parts = [self.title, self.heading, self.body, self.overview]
         return ". ".join(part.strip() for part in parts if part and part.strip())
+
+
+def overview_section(first: Section, texts: Iterable[str], position: int) -> Section:
+    """The OVERVIEW row for an object whose top section is ``first``: no heading, no body (so
+    nothing for the keyword side to match), the object's texts to embed."""
+    return replace(
+        first,
+        section=OVERVIEW,
+        position=position,
+        heading="",
+        body="",
+        overview=" ".join(" ".join(t.split()) for t in texts if t and t.strip()),
+    )
 
 
 class SearchSource:

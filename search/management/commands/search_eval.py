@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
 from search import evaluation as ev
+from search.engine import default_ratio
 from search.ranking import FUSIONS
 
 MODES = {"keyword": 0.0, "semantic": 1.0, "hybrid": None}
@@ -90,7 +91,7 @@ class Command(BaseCommand):
             raise CommandError("--ratio must be between 0 and 1.")
         sweep = self._ratios(options["sweep"])
         if sweep and ratio is None:
-            ratio = settings.FARO_SEARCH["SEMANTIC_RATIO"]
+            ratio = default_ratio(options["lang"])
         try:
             collection = self._collection(options)
         except ev.EvalError as exc:
@@ -107,7 +108,7 @@ class Command(BaseCommand):
             mode=options["mode"],
             fusion=fusion,
             semantic_ratio=report.get(
-                "semantic_ratio", settings.FARO_SEARCH["SEMANTIC_RATIO"] if ratio is None else ratio
+                "semantic_ratio", default_ratio(options["lang"]) if ratio is None else ratio
             ),
             missing_threshold=settings.FARO_SEARCH["MISSING_THRESHOLD"],
             dir=str(options["dir"]),
