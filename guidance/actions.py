@@ -1,7 +1,7 @@
 """What the guidance API does, as named functions the thin views in ``api.py`` call.
 
-- ``authorise``: the public key must name an active app and the caller's origin must be one the
-  app allows (the browser's ``Origin``, else the ``Referer``'s origin), or a clear 4xx.
+- ``origins.authorise`` (shared with the support API): the public key must name an active app and
+  the caller's origin must be one the app allows (``Origin``, else the ``Referer``'s), or a 4xx.
 - ``page_config``: everything the snippet needs for one page view, in one answer.
 - ``record_events``: a batch from ``sendBeacon`` → per-tip daily counters (anonymous) and, with
   consent, the visitor's journey.
@@ -14,7 +14,6 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -32,44 +31,13 @@ from kb.models import ArticlePage
 
 from .identity import Identity
 from .models import GuidedApp, Tip
+from .origins import Rejected
 from .targeting import Visitor, match_tip, url_match
 
 MAX_ARTICLES = 5
 CACHE_SECONDS = 30
 _CANDIDATES: dict[tuple[int, str], tuple[dict, float, list[Tip]]] = {}
 _HREF = re.compile(r'(href|src)="/(?!/)')
-
-
-class Rejected(Exception):
-    """A request the API refuses; ``status`` is the 4xx to answer with."""
-
-    def __init__(self, message: str, status: int = 400, retry_after: int | None = None):
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
-
-
-def request_origin(request: HttpRequest) -> str:
-    """``Origin`` when the browser sent one; same-origin GETs omit it, so fall back to the
-    ``Referer``'s scheme://host:port."""
-    origin = request.headers.get("Origin", "")
-    if origin and origin != "null":
-        return origin.rstrip("/").lower()
-    parts = urlsplit(request.headers.get("Referer", ""))
-    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
-
-
-def authorise(key: str, origin: str) -> GuidedApp:
-    if not key:
-        raise Rejected(_("The app key is missing (key=…)."), 400)
-    app = GuidedApp.objects.filter(public_key=key, active=True).first()
-    if app is None:
-        raise Rejected(_("Unknown or rotated app key."), 403)
-    if not origin:
-        raise Rejected(_("The request has no Origin; call from the embedding page."), 403)
-    if not app.origin_allowed(origin):
-        raise Rejected(_("This origin is not allowed for the app: %s") % origin, 403)
-    return app
 
 
 def check_rate(scope: str, app: GuidedApp, request: HttpRequest) -> None:
@@ -208,6 +176,22 @@ def ui_strings(locale: str) -> dict[str, str]:
             "consent": _("Help us improve these tips by sharing how you use them?"),
             "allow": _("Allow"),
             "deny": _("No thanks"),
+            # The inline contact form ("Talk to a person" in the launcher).
+            "message": _("Your message"),
+            "email": _("Your email"),
+            "send": _("Send"),
+            "sending": _("Sending…"),
+            "share": _(
+                "We'll also share this page's address, the tips you saw and where you seemed stuck."
+            ),
+            "share_none": _("We'll send only your message and email."),
+            "leave_out": _("Leave out the product context"),
+            "need_message": _("Please describe what you need."),
+            "need_email": _("Please enter your email so we can reply."),
+            "send_error": _("We could not send your message. Please try again."),
+            "sent": _("Sent. Your reference is %(ref)s."),
+            "status": _("Follow your request"),
+            "more": _("More options"),
         }
 
 

@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import actions
+from . import actions, origins
 from .identity import IdentityError, resolve
 from .models import GuidedApp
 from .serializers import (
@@ -59,16 +59,14 @@ class GuidanceAPIView(APIView):
         super().initial(request, *args, **kwargs)
 
     def authorise(self, request: Request, key: str) -> GuidedApp:
-        origin = actions.request_origin(request)
-        app = actions.authorise(key, origin)
+        app = origins.authorise(key, origins.request_origin(request))
         self.cors_origin = request.headers.get("Origin", "")
         return app
 
     def options(self, request: Request, *args, **kwargs) -> HttpResponse:
         """Preflight: allowed when some active app lists the origin (the key is not sent)."""
         response = HttpResponse(status=204)
-        origin = request.headers.get("Origin", "").rstrip("/").lower()
-        if origin and any(a.origin_allowed(origin) for a in GuidedApp.objects.filter(active=True)):
+        if origins.allowed_anywhere(request.headers.get("Origin", "")):
             response["Access-Control-Allow-Origin"] = request.headers["Origin"]
             response["Access-Control-Allow-Methods"] = "GET, POST"
             response["Access-Control-Allow-Headers"] = "Content-Type, If-None-Match"

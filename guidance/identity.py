@@ -80,3 +80,15 @@ def resolve(secret: str, identity: str, signature: str, unsigned_traits: Any) ->
     if identity or signature:
         return verify(secret, identity, signature)
     return Identity("", clean_traits(unsigned_traits or {}), False)
+
+
+def secret_for(app_key: str) -> str:
+    """The active app's secret, for ``support.identity``: the snippet passes the host's signed
+    identity on to the support API unchanged, and support verifies it with this secret through
+    ``verify`` above, so a host signs one identity for tips and for "Talk to a person" alike."""
+    from .models import GuidedApp  # support imports this module lazily; keep it light
+
+    if not app_key:
+        return ""
+    app = GuidedApp.objects.filter(public_key=app_key, active=True).only("secret").first()
+    return app.secret if app else ""

@@ -3,15 +3,22 @@ last self-service offer. Thin views over ``support.actions``; errors are ``{"err
 
 Cross-origin and cookie-less like the click beacon: no session authentication (so no CSRF), the
 rate limit applies per snippet visitor and per network, and identity comes only from a signature.
+A browser call that names an ``app_key`` must come from one of that guidance app's allowed
+origins (``guidance.origins``, imported lazily); only then does the answer carry CORS headers.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
+from importlib import import_module
+from importlib.util import find_spec
+from types import ModuleType
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -95,6 +102,38 @@ def invalid(errors: dict, code: int = 400) -> Response:
     return Response({"error": next(iter(errors.values()), ""), "errors": errors}, status=code)
 
 
+class OriginRefused(Exception):
+    """A snippet call from a page its app does not allow (or naming no such app): a 4xx that
+    says which field is wrong, answered before anything is validated or stored."""
+
+    def __init__(self, field: str, message: str, status: int = 403):
+        super().__init__(message)
+        self.field, self.status = field, status
+
+
+def guidance_origins() -> ModuleType | None:
+    """``guidance.origins`` when the guidance app is installed (support must not need it)."""
+    return import_module("guidance.origins") if find_spec("guidance") else None
+
+
+def snippet_origin(request: Request, app_key: str) -> str:
+    """The origin to answer with CORS headers: the caller's, when the app allows it. A browser
+    always sends ``Origin`` cross-origin; calls without one (a host's own server) get no CORS
+    headers and are treated as before."""
+    origins = guidance_origins()
+    origin = origins.request_origin(request) if origins else request.headers.get("Origin", "")
+    if not app_key or not origin:
+        return ""
+    if origins is None:
+        raise OriginRefused("app_key", _("Unknown or rotated app key."))
+    try:
+        origins.authorise(app_key, origin)
+    except origins.Rejected as refused:
+        field = "app_key" if refused.field == "key" else "origin"
+        raise OriginRefused(field, str(refused), refused.status) from refused
+    return request.headers.get("Origin", "")
+
+
 class SupportAPIView(APIView):
     authentication_classes: list = []
 
@@ -106,6 +145,31 @@ class SupportAPIView(APIView):
 
 class RequestCreateView(SupportAPIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    cors_origin = ""
+
+    def options(self, request: Request, *args, **kwargs) -> Response:
+        """Preflight from the snippet (it sends JSON and ``Idempotency-Key``). It carries no
+        key, so any active app's origin passes here; the POST is checked against its own app."""
+        origin = request.headers.get("Origin", "")
+        if not origin:
+            return super().options(request, *args, **kwargs)
+        origins = guidance_origins()
+        if origins is None or not origins.allowed_anywhere(origin):
+            message = _("This origin is not allowed for the app: %s") % origin
+            return invalid({"origin": message}, 403)
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        response["Access-Control-Allow-Origin"] = origin
+        response["Access-Control-Allow-Methods"] = "POST"
+        response["Access-Control-Allow-Headers"] = "Content-Type, Idempotency-Key"
+        response["Access-Control-Max-Age"] = "600"
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.cors_origin:
+            response["Access-Control-Allow-Origin"] = self.cors_origin
+        patch_vary_headers(response, ("Origin",))
+        return response
 
     @extend_schema(
         operation_id="support_request_create",
@@ -123,23 +187,35 @@ class RequestCreateView(SupportAPIView):
     )
     def post(self, request: Request) -> Response:
         raw = request.data
+        try:
+            app_key = raw.get("app_key", "") if hasattr(raw, "get") else ""
+            self.cors_origin = snippet_origin(request, str(app_key or ""))
+        except OriginRefused as refused:
+            return invalid({refused.field: str(refused)}, refused.status)
         fields = CreateSerializer(data=raw)
         if not fields.is_valid():
             return invalid({k: str(v[0]) for k, v in fields.errors.items()})
         data = dict(fields.validated_data)
         data.setdefault("idempotency_key", request.headers.get("Idempotency-Key", ""))
         identity = data.get("identity")
-        if isinstance(identity, str):
-            identity = json.loads(identity or "{}") if identity.strip().startswith("{") else {}
+        if isinstance(identity, str) and identity.strip().startswith("{"):
+            try:  # multipart: the dict form as a JSON string
+                identity = json.loads(identity)
+            except ValueError:
+                identity = {}
         app_key = data.get("app_key", "")
         verified = verify(
             app_key,
-            identity if isinstance(identity, dict) else {},
+            identity if isinstance(identity, (dict, str)) else {},
             data.get("identity_signature", ""),
         )
-        visitor = snippet_visitor(app_key, data.get("anonymous_id", ""))
+        # Guidance records an anonymous user's journey under the snippet's random id and a signed
+        # user's under their id: a verified request reads both (the random id stays first).
+        visitors = [snippet_visitor(app_key, data.get("anonymous_id", ""))]
+        if verified.verified:
+            visitors.append(snippet_visitor(app_key, verified.external_id))
         requester = actions.Requester(
-            visitors=(visitor,) if visitor else (),
+            visitors=tuple(dict.fromkeys(v for v in visitors if v)),
             consented=data.get("consent", False),
             channel="snippet",
             app_key=app_key,

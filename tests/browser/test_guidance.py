@@ -10,7 +10,9 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from core.models import JourneyEvent
 from guidance.models import FrustrationDailyStat, GuidedApp, Tip, TipDailyStat
+from support.models import SupportRequest
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.guidance.urls")]
 
@@ -139,7 +141,7 @@ def test_launcher_search_human_path_frustration_offer_once_and_spa(page, host, l
     box.fill("change plan")
     box.press("Enter")
     expect(panel.get_by_role("link", name="Change your plan")).to_be_visible()
-    human = panel.get_by_role("link", name="Talk to a person")
+    human = panel.get_by_role("link", name="More options")  # the full contact page
     assert re.search(
         rf"/en/support/\?from=snippet&app={app.public_key}&page=http",
         human.get_attribute("href"),
@@ -169,3 +171,45 @@ def test_launcher_search_human_path_frustration_offer_once_and_spa(page, host, l
     page.locator("header a", has_text="Billing").click()
     expect(page).to_have_url(re.compile(r"/demo-host/billing/"))
     expect(page.locator("faro-guidance [data-kind=banner]")).to_contain_text("Billing help")
+
+
+def test_talk_to_a_person_inline_sends_the_product_context(page, host):
+    app, url = host
+    tip = publish(app, kind="banner", title="Exports moved", url_patterns="/demo-host/")
+    page.goto(url)
+    expect(page.locator("faro-guidance [data-kind=banner]")).to_be_visible()
+    shown = JourneyEvent.objects.filter(kind=JourneyEvent.Kind.TIP_SHOWN, data__tip=tip.pk)
+    assert wait_for(shown.exists)  # the beacon, with consent declared by the host
+
+    page.locator("faro-guidance .lb").click()
+    panel = page.locator("faro-guidance [data-kind=launcher]")
+    panel.get_by_role("button", name="Talk to a person").click()
+    message = panel.get_by_label("Your message")
+    expect(message).to_be_focused()
+    expect(panel).to_contain_text("the tips you saw")
+    page.keyboard.press("Escape")  # back to the launcher, not closed
+    expect(panel.get_by_role("button", name="Talk to a person")).to_be_focused()
+    panel.get_by_role("button", name="Talk to a person").click()
+
+    send = panel.get_by_role("button", name="Send")
+    send.click()
+    expect(panel.get_by_role("alert")).to_have_text("Please describe what you need.")
+    message.fill("Short")
+    panel.get_by_label("Your email").fill("uma@acme.test")
+    send.click()  # the server's own message, and the typed text stays
+    expect(panel.get_by_role("alert")).not_to_be_empty()
+    expect(message).to_have_value("Short")
+    message.fill("The export button does nothing on the dashboard")
+    send.dblclick()
+    sent = panel.locator("[data-sent]")
+    expect(sent).to_contain_text(re.compile(r"Your reference is FR-\w{6}"))
+    status = panel.get_by_role("link", name="Follow your request")
+    expect(status).to_have_attribute("target", "_blank")
+    assert "/support/" in status.get_attribute("href")
+
+    request = SupportRequest.objects.get()  # one request for the double click
+    assert sent.get_attribute("data-sent") == request.reference
+    assert request.channel == "snippet" and request.app_key == app.public_key
+    assert "/demo-host/" in request.page_url and request.consented
+    kinds = [e["kind"] for e in request.journey]
+    assert JourneyEvent.Kind.TIP_SHOWN in kinds

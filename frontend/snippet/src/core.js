@@ -75,3 +75,21 @@ export function place(a, s, vp, gap = 10) {
   const visible = a.bottom > 0 && a.top < vp.height && a.width + a.height > 0;
   return { top: Math.round(top), left: Math.round(left), side, visible };
 }
+
+// The launcher's contact form → the support API's JSON body. The product context (this page's
+// address, the tips seen, where the user seemed stuck) goes only with consent, and not when the
+// customer leaves it out; the host's signed identity is passed on exactly as the host signed it.
+export const CONTEXT_PARTS = ['tips', 'signals', 'product_page', 'page_url'];
+export function contactPayload(f) {
+  const p = { message: f.message.trim(), email: f.email.trim(), app_key: f.key, anonymous_id: f.anon, consent: !!f.consent, locale: f.locale, entry_point: 'launcher' };
+  if (f.consent && !f.leaveOut) p.page_url = f.url.slice(0, 500);
+  if (f.consent && f.leaveOut) p.remove = CONTEXT_PARTS;
+  if (f.identity) { p.identity = f.identity; p.identity_signature = f.signature; }
+  return p;
+}
+
+// The email inside the host's signed identity (base64url JSON {id, traits}), if any: then the
+// form need not ask for one. Only used once the server has said the signature is valid.
+export function signedEmail(token) {
+  try { return JSON.parse(atob(token.replace(/-/g, '+').replace(/_/g, '/'))).traits?.email || ''; } catch { return ''; }
+}

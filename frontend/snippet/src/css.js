@@ -30,6 +30,12 @@ a{color:#0b5cab}
 .pn h3{font-size:12px;text-transform:uppercase;color:#5a6472;margin:10px 0 2px}
 .pn mark{background:#fff3b0}
 .of{right:20px;bottom:72px}
+[hidden]{display:none!important}
+.pn .cf{display:block}
+.cf label{display:block;margin:8px 0 2px;font-weight:600}
+.cf textarea,.cf input[type=email]{width:100%;border:1px solid #9aa5b4;border-radius:6px;padding:6px 8px;background:#fff}
+.cf .lo{display:flex;gap:6px;font-weight:400}.cf .lo input{flex:none}
+.er{color:#b00020}.er:empty{display:none}
 .cs{font-size:12px;background:#f6f8fb;padding:8px;border-radius:6px;margin:6px 0}
 @keyframes in{from{opacity:0;transform:translateY(4px)}}
 .md{animation:none}

@@ -74,7 +74,7 @@ import { ui } from './ui.js';
     detect.err = new Repeats(th.errors, 60e3);
     detect.form = new Repeats(th.form_failures, 300e3);
     detect.search = new Repeats(th.searches, 300e3);
-    view = view || ui({ api, key, cfg: () => cfg, on, consent: () => consent });
+    view = view || ui({ api, key, cfg: () => cfg, on, consent: () => consent, anon, id });
     view.launcher();
     for (const tip of pick(cfg.tips, mem, Date.now())) view.show(tip, mem[tip.id]);
     if (consent === 'granted') track('page', {});

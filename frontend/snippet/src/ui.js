@@ -2,7 +2,7 @@
 // panel, the "need a hand?" offer and the consent question. Styles come from a constructable
 // stylesheet and the CSSOM, so a strict CSP needs no 'unsafe-inline'.
 import css from './css.js';
-import { place } from './core.js';
+import { place, contactPayload, signedEmail } from './core.js';
 
 function h(tag, props, ...kids) {
   const el = document.createElement(tag);
@@ -16,7 +16,7 @@ function h(tag, props, ...kids) {
   return el;
 }
 
-export function ui({ api, key, cfg, on, consent }) {
+export function ui({ api, key, cfg, on, consent, anon, id }) {
   const host = h('faro-guidance', { 'data-faro': '' });
   const root = host.attachShadow({ mode: 'open' });
   try { const sh = new CSSStyleSheet(); sh.replaceSync(css); root.adoptedStyleSheets = [sh]; }
@@ -173,7 +173,7 @@ export function ui({ api, key, cfg, on, consent }) {
     btn.setAttribute('aria-expanded', 'false');
     btn.focus();
   }
-  function open(q, run) {
+  function open(q, run, contact) {
     if (panel) closePanel();
     const id = 'f' + ++uid, c = cfg();
     const input = h('input', { type: 'search', 'aria-label': t('search'), value: q || c.launcher.context || document.querySelector('h1')?.textContent?.trim() || document.title });
@@ -193,21 +193,77 @@ export function ui({ api, key, cfg, on, consent }) {
           : h('p', {}, data.error || t('no_results')));
       } catch { out.replaceChildren(h('p', {}, t('no_results'))); }
     };
-    panel = h('div', { class: 'c pn', role: 'dialog', 'aria-labelledby': id, 'data-kind': 'launcher' },
-      h('h2', { id }, t('help')),
-      h('button', { class: 'x', 'aria-label': t('close'), onclick: closePanel }, '×'),
-      consentRow(),
+    // "Talk to a person" swaps the panel's content for a short form (Escape or Back returns).
+    let form;
+    const human = h('button', { class: 'b', type: 'button', 'data-human': '', onclick: () => talk() }, t('human'));
+    const main = h('div', {}, consentRow(),
       h('form', { role: 'search', onsubmit: search }, input, h('button', { class: 'b', type: 'submit' }, t('search').split(' ')[0])),
       out,
       c.articles.length ? [h('h3', {}, t('suggested')), h('ul', {}, c.articles.map((a) => h('li', {}, h('a', { href: a.url, target: '_blank', rel: 'noopener' }, a.title))))] : null,
-      h('p', { class: 'r' }, h('a', { class: 'b', href: humanUrl(), target: '_blank', rel: 'noopener', 'data-human': '' }, t('human'))));
+      h('p', { class: 'r' }, h('a', { class: 'b2', href: humanUrl(), target: '_blank', rel: 'noopener', 'data-more': '' }, t('more')), human));
+    const back = () => { form.hidden = true; main.hidden = false; panel._back = null; human.focus(); };
+    const talk = () => {
+      if (!form || form._sent) { form?.remove(); form = contactForm(back); panel.append(form); }
+      main.hidden = true;
+      form.hidden = false;
+      panel._back = back;
+      form.querySelector('textarea')?.focus();
+    };
+    panel = h('div', { class: 'c pn', role: 'dialog', 'aria-labelledby': id, 'data-kind': 'launcher' },
+      h('h2', { id }, t('help')),
+      h('button', { class: 'x', 'aria-label': t('close'), onclick: closePanel }, '×'),
+      main);
     panel._restore = btn;
     stack.push(panel);
     w.append(panel);
     btn.setAttribute('aria-expanded', 'true');
+    if (contact) return talk();
     input.focus();
     input.select();
     if (run) search();
+  }
+  function contactForm(back) {
+    const c = cfg(), n = ++uid, shared = consent() === 'granted';
+    const mine = c.identity.signed ? signedEmail(id.identity) : '';
+    const idem = crypto.randomUUID?.() || Math.random().toString(36).slice(2) + Date.now().toString(36);
+    const msg = h('textarea', { id: 'm' + n, rows: 4, maxlength: 5000, required: true });
+    const mail = h('input', { id: 'e' + n, type: 'email', autocomplete: 'email', required: !mine, value: mine || null });
+    const leave = shared ? h('input', { type: 'checkbox' }) : null;
+    const err = h('p', { class: 'er', role: 'alert' });
+    const send = h('button', { class: 'b', type: 'submit' }, t('send'));
+    const f = h('form', { class: 'cf', novalidate: true, 'data-contact': '', onsubmit: submit },
+      h('h3', {}, t('human')),
+      h('label', { for: msg.id }, t('message')), msg,
+      h('label', { for: mail.id }, t('email')), mail,
+      h('p', { class: 'n' }, t(shared ? 'share' : 'share_none')),
+      leave && h('label', { class: 'lo' }, leave, t('leave_out')),
+      err,
+      h('div', { class: 'r' }, h('button', { class: 'b2', type: 'button', onclick: back }, t('back')), send));
+    async function submit(e) {
+      e.preventDefault();
+      if (send.disabled) return;
+      const p = contactPayload({ key, anon, consent: shared, leaveOut: leave?.checked, message: msg.value, email: mail.value,
+        locale: c.locale, url: location.href, identity: id.identity, signature: id.signature });
+      const miss = !p.message ? [msg, 'need_message'] : !p.email && !mine ? [mail, 'need_email'] : null;
+      if (miss) { err.textContent = t(miss[1]); miss[0].focus(); return; }
+      err.textContent = '';
+      send.disabled = true;
+      send.textContent = t('sending');
+      try {
+        const r = await fetch(new URL('../support/requests', api), { method: 'POST', credentials: 'omit',
+          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idem }, body: JSON.stringify(p) });
+        const data = await r.json().catch(() => ({}));
+        if (!r.ok) throw data.error || t('send_error');
+        const link = h('a', { class: 'b', href: new URL(data.status_url, api).href, target: '_blank', rel: 'noopener' }, t('status'));
+        f._sent = 1;
+        f.replaceChildren(h('div', { role: 'status', 'data-sent': data.reference }, h('p', {}, t('sent').replace('%(ref)s', data.reference)),
+          h('p', { class: 'r' }, h('button', { class: 'b2', type: 'button', onclick: back }, t('back')), link)));
+        link.focus();
+      } catch (x) {
+        err.textContent = typeof x === 'string' ? x : t('send_error'); // the typed text stays
+      } finally { send.disabled = false; send.textContent = t('send'); }
+    }
+    return f;
   }
   function consentRow() {
     if (consent()) return null;
@@ -224,17 +280,17 @@ export function ui({ api, key, cfg, on, consent }) {
     row.addEventListener('click', (e) => e.target.tagName === 'BUTTON' && c.remove());
     w.append(c);
   }
+  const talkTo = (c) => h('button', { class: 'b2', onclick: () => { close(c()); open('', false, true); } }, t('human'));
   function offer(tip, signal, detail) {
     if (tip) {
-      const c = card('of', tip, tip.title, body(tip.body), h('div', { class: 'r' }, linkOf(tip),
-        h('a', { class: 'b2', href: humanUrl(), target: '_blank', rel: 'noopener' }, t('human'))));
+      const c = card('of', tip, tip.title, body(tip.body), h('div', { class: 'r' }, linkOf(tip), talkTo(() => c)));
       c.setAttribute('data-offer', signal);
       on.shown(tip);
       return;
     }
     const c = card('of', null, t('stuck'), h('p', {}, t('stuck_body')),
       h('div', { class: 'r' },
-        h('a', { class: 'b2', href: humanUrl(), target: '_blank', rel: 'noopener' }, t('human')),
+        talkTo(() => c),
         h('button', { class: 'b', onclick: () => { close(c); open(signal === 'js_error' ? '' : detail, !!detail && signal !== 'js_error'); } }, t('get_help'))));
     c.setAttribute('data-offer', signal);
   }
@@ -242,7 +298,9 @@ export function ui({ api, key, cfg, on, consent }) {
   document.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape' || !stack.length) return;
     const c = stack[stack.length - 1];
-    c === panel ? closePanel() : c._dismiss();
+    if (c !== panel) c._dismiss();
+    else if (panel._back) panel._back();
+    else closePanel();
   });
 
   return {

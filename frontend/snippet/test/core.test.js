@@ -75,3 +75,23 @@ test('place: below the anchor, above when no room, clamped to the viewport', () 
   assert.equal(above.left, 592);
   assert.equal(place({ top: -200, bottom: -170, left: 0, width: 10, height: 30 }, box, vp).visible, false);
 });
+
+test('contact payload: product context only with consent, removable, identity passed on as signed', async () => {
+  const { contactPayload, signedEmail, CONTEXT_PARTS } = await import('../src/core.js');
+  const base = { key: 'pk_1', anon: 'a1', message: '  Export fails  ', email: ' u@x.test ', locale: 'en', url: 'https://app.test/x?y=1', identity: '', signature: '' };
+  const yes = contactPayload({ ...base, consent: true });
+  assert.deepEqual(yes, { message: 'Export fails', email: 'u@x.test', app_key: 'pk_1', anonymous_id: 'a1', consent: true, locale: 'en', entry_point: 'launcher', page_url: 'https://app.test/x?y=1' });
+  const out = contactPayload({ ...base, consent: true, leaveOut: true });
+  assert.equal(out.page_url, undefined);
+  assert.deepEqual(out.remove, CONTEXT_PARTS);
+  const no = contactPayload({ ...base, consent: false });
+  assert.equal(no.consent, false);
+  assert.equal(no.page_url, undefined);
+  assert.equal(no.remove, undefined);
+  const token = Buffer.from(JSON.stringify({ id: 'u1', traits: { email: 'u1@x.test' } })).toString('base64url');
+  const signed = contactPayload({ ...base, consent: true, identity: token, signature: 'ab12' });
+  assert.equal(signed.identity, token);
+  assert.equal(signed.identity_signature, 'ab12');
+  assert.equal(signedEmail(token), 'u1@x.test');
+  assert.equal(signedEmail('not base64!'), '');
+});
