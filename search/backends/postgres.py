@@ -26,7 +26,7 @@ from .sql import scope_clause
 MAX_TERMS = 16
 # Keyword candidates on large indexes (see ``search``): how many sections may be ranked per
 # query, and how many candidates make a tier enough.
-MATCH_BUDGET = 5_000
+MATCH_BUDGET = 2_000
 ENOUGH = 100
 _WORD = re.compile(r"\w+", re.UNICODE)
 _terms_memo: ContextVar[dict | None] = ContextVar("faro_keyword_terms", default=None)
