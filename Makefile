@@ -36,6 +36,8 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The demo's links and the demo host page's allowed origin follow HOST and PORT.
+demo: export FARO_BASE_URL ?= http://$(HOST):$(PORT)
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo

@@ -4,6 +4,9 @@ of every kind in English and Spanish. Safe to re-run: existing tips (by name) ar
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from kb.models import ArticlePage
 
@@ -13,6 +16,16 @@ from .views import DEMO_APP_NAME
 DEMO_KEY = "pk_demo_plano"
 DEMO_SECRET = "sk_demo_plano_not_secret"  # demo only: real apps get a random secret
 ORIGINS = "http://localhost:8000\nhttp://127.0.0.1:8000"
+
+
+def demo_origins() -> str:
+    """The usual local origins plus the one the demo is served on (``make demo PORT=…`` sets
+    ``FARO_BASE_URL``), so the host page's snippet is allowed wherever the demo runs."""
+    parts = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    served = f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else ""
+    origins = ORIGINS.split("\n")
+    return "\n".join(origins + ([served] if served and served not in origins else []))
+
 
 TEXT = {
     "en": {
@@ -97,8 +110,12 @@ def tips_for(lang: str) -> list[dict]:
 def seed(log: Callable[[str], None]) -> None:
     app, created = GuidedApp.objects.get_or_create(
         public_key=DEMO_KEY,
-        defaults={"name": DEMO_APP_NAME, "secret": DEMO_SECRET, "allowed_origins": ORIGINS},
+        defaults={"name": DEMO_APP_NAME, "secret": DEMO_SECRET},
     )
+    origins = demo_origins()
+    if app.allowed_origins != origins:
+        app.allowed_origins = origins
+        app.save(update_fields=["allowed_origins"])
     for lang in ("en", "es"):
         for spec in tips_for(lang):
             label = spec.pop("kind")
