@@ -5,7 +5,6 @@ with deliberately hostile host CSS."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -14,16 +13,9 @@ from core.models import JourneyEvent
 from guidance.models import FrustrationDailyStat, GuidedApp, Tip, TipDailyStat
 from support.models import SupportRequest
 
+from .waiting import wait_for
+
 pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.guidance.urls")]
-
-
-def wait_for(check, timeout: float = 6.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return check()
 
 
 @pytest.fixture

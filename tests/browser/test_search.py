@@ -6,23 +6,15 @@ Fixtures (``site``, ``browser``, ``page``) come from ``tests/browser/conftest.py
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 
 from search.models import SearchClick, SearchQueryLog
 
+from .waiting import wait_for
+
 pytestmark = pytest.mark.browser
-
-
-def wait_for(check, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return check()
 
 
 def test_suggestions_by_keyboard_open_the_article(page, live_server, site):
