@@ -55,12 +55,14 @@ demo: install
 	@$(MAKE) --no-print-directory serve
 
 # The web server, the background-task worker and a clock (scheduled publishing every minute,
-# Insights' daily aggregates refreshed hourly), stopped together. Production: cron or systemd.
+# Insights' daily aggregates and the journey retention purge hourly), stopped together.
+# Production: cron or systemd.
 serve: install
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(MANAGE) db_worker >/dev/null 2>&1 & \
 	  while sleep 60; do $(MANAGE) publish_scheduled >/dev/null 2>&1; \
-	    [ "$$(date +%M)" = 05 ] && $(MANAGE) insights_aggregate >/dev/null 2>&1; done & \
+	    [ "$$(date +%M)" = 05 ] && { $(MANAGE) insights_aggregate; $(MANAGE) purge_journeys; } >/dev/null 2>&1; \
+	  done & \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: install

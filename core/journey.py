@@ -9,6 +9,7 @@ and tips that came first. Without consent nothing is written here: anonymous agg
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -108,11 +109,15 @@ def _bounded(data: dict) -> dict:
     return out
 
 
-def events_of(visitor: str = "", user=None, since_hours: int = 24 * 7) -> QuerySet:
-    """The recent journey of a visitor and/or account, oldest first."""
+def events_of(
+    visitor: str = "", user=None, since_hours: int = 24 * 7, visitors: Iterable[str] = ()
+) -> QuerySet:
+    """The recent journey of a visitor (or several: the help centre's and the snippet's) and/or
+    account, oldest first, in one query."""
     match = Q(pk__in=[])
-    if visitor:
-        match |= Q(visitor=visitor)
+    hashes = [v for v in (visitor, *visitors) if v]
+    if hashes:
+        match |= Q(visitor__in=hashes)
     if user is not None and getattr(user, "pk", None):
         match |= Q(user=user)
     since = timezone.now() - timedelta(hours=since_hours)

@@ -57,15 +57,8 @@ def snapshot(event: JourneyEvent) -> dict:
 
 def collect(visitors: list[str], user=None) -> list[dict]:
     """The recent journey of these visitor hashes and/or account, oldest first, bounded."""
-    seen: set[int] = set()
-    events = []
-    for visitor in [v for v in visitors if v] or [""]:
-        for event in core_journey.events_of(visitor=visitor, user=user):
-            if event.pk not in seen and event.kind != Kind.SUPPORT_REQUEST:
-                seen.add(event.pk)
-                events.append(event)
-    events.sort(key=lambda e: (e.created_at, e.pk))
-    return [snapshot(event) for event in events[-MAX_EVENTS:]]
+    events = core_journey.events_of(visitors=visitors, user=user).exclude(kind=Kind.SUPPORT_REQUEST)
+    return [snapshot(event) for event in list(events)[-MAX_EVENTS:]]
 
 
 def without(events: list[dict], removed: set[str]) -> list[dict]:
