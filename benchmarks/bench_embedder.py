@@ -11,4 +11,4 @@ from search.embedders import SentenceTransformerEmbedder
 
 class UncachedSentenceTransformerEmbedder(SentenceTransformerEmbedder):
     def embed_query(self, text: str):
-        return self.embed([text])[0]
+        return self.embed_one(text)

@@ -464,8 +464,11 @@ def _vacuum() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT relname FROM pg_stat_user_tables WHERE relname IN "
-            "('search_searchdocument', 'wagtailsearch_indexentry', 'search_searchterm') "
-            "AND n_dead_tup > 0.01 * greatest(n_live_tup, 1000)"
+            "('search_searchdocument', 'wagtailsearch_indexentry', 'search_searchterm', "
+            "'search_searchposting') "
+            "AND (n_dead_tup > 0.01 * greatest(n_live_tup, 1000) "
+            # never vacuumed: index-only scans would still visit the table
+            "OR coalesce(last_vacuum, last_autovacuum) IS NULL)"
         )
         tables = [row[0] for row in cursor.fetchall()]
         for table in tables:

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from core import journey, ratelimit
+from core.durability import relaxed_commit
 from core.visitors import ip_hash, visitor_key
 
 from .engine import SearchRequest, SearchResult
@@ -81,8 +82,9 @@ def check_rate(kind: str, request: HttpRequest, visitor: str | None = None) -> N
     rate = rate_for(kind)
     visitor = visitor or session_hash(request)
     network = ratelimit.Rate(rate.limit * NETWORK_FACTOR, rate.seconds)
-    visitor_ok = ratelimit.hit(f"search:{kind}:v:{visitor}", rate)
-    network_ok = ratelimit.hit(f"search:{kind}:n:{ip_hash(request)}", network)
+    with relaxed_commit():  # counters: see core.durability
+        visitor_ok = ratelimit.hit(f"search:{kind}:v:{visitor}", rate)
+        network_ok = ratelimit.hit(f"search:{kind}:n:{ip_hash(request)}", network)
     if not (visitor_ok and network_ok):
         epoch = int(datetime.now(UTC).timestamp())
         raise RateLimited(retry_after=rate.seconds - epoch % rate.seconds)
@@ -113,7 +115,20 @@ def log_search(
     The log feeds search analytics (queries without answers, click-through); it holds no account
     and no address, only ``session`` (see ``session_hash``).
     """
-    log = SearchQueryLog.objects.create(
+    with relaxed_commit():  # analytics: see core.durability
+        log = _create_log(search_request, result, channel, session)
+    _journey_step(
+        request,
+        "search",
+        {"q": result.query, "results": result.total, "query_id": log.pk, "channel": channel},
+    )
+    return log
+
+
+def _create_log(
+    search_request: SearchRequest, result: SearchResult, channel: str, session: str
+) -> SearchQueryLog:
+    return SearchQueryLog.objects.create(
         session_hash=session,
         query=result.query[:500],
         locale=result.locale,
@@ -129,12 +144,6 @@ def log_search(
         latency_ms=result.latency_ms,
         channel=channel,
     )
-    _journey_step(
-        request,
-        "search",
-        {"q": result.query, "results": result.total, "query_id": log.pk, "channel": channel},
-    )
-    return log
 
 
 @dataclass(frozen=True)

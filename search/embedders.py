@@ -11,6 +11,7 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
@@ -37,6 +38,21 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
+
+    def embed_query_soon(self, text: str) -> Future:
+        """Start embedding a query on a background thread and return at once.
+
+        The engine meanwhile runs the keyword side, whose time is spent waiting on PostgreSQL
+        (another process, another core): the model's arithmetic releases the GIL, so the two
+        overlap and a search costs roughly the longer of them rather than their sum.
+        """
+        return _query_pool().submit(self.embed_query, text)
+
+
+@lru_cache(maxsize=1)
+def _query_pool() -> ThreadPoolExecutor:
+    # A few threads: one per concurrent request a threaded server may run in this process.
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="faro-embed")
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -101,15 +117,31 @@ class SentenceTransformerEmbedder(Embedder):
 
     def embed_query(self, text: str) -> np.ndarray:
         """Queries repeat (suggestions, pagination, popular searches): keep a small LRU."""
-        cached = self._query_cache.get(text)
-        if cached is not None:
-            self._query_cache.move_to_end(text)
-            return cached
-        vector = self.embed([text])[0]
-        self._query_cache[text] = vector
-        if len(self._query_cache) > 2048:
-            self._query_cache.popitem(last=False)
+        with self._lock:
+            cached = self._query_cache.get(text)
+            if cached is not None:
+                self._query_cache.move_to_end(text)
+                return cached
+        vector = self.embed_one(text)
+        with self._lock:
+            self._query_cache[text] = vector
+            if len(self._query_cache) > 2048:
+                self._query_cache.popitem(last=False)
         return vector
+
+    def embed_one(self, text: str) -> np.ndarray:
+        """One text through the model's own modules, without ``encode``'s batching machinery
+        (measured in docs/search_speed.md); the same vector as ``embed``."""
+        import torch
+
+        model = self.model
+        if self.threads > 0 and torch.get_num_threads() != self.threads:
+            torch.set_num_threads(self.threads)  # per thread: the pool's threads start at default
+        with torch.inference_mode():
+            features = getattr(model, "preprocess", model.tokenize)([text])
+            vector = model(features)["sentence_embedding"][0].numpy()
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
 
 
 class HashingEmbedder(Embedder):

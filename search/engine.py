@@ -151,16 +151,18 @@ def search(request: SearchRequest) -> SearchResult:
 
 def _search(request: SearchRequest, started: float) -> SearchResult:
     request.clean()
+    # The model works on the query while PostgreSQL works on the words (see embed_query_soon).
+    embedding = get_embedder().embed_query_soon(request.query)
     scope = request.scope()
     ratio = request.semantic_ratio
     keyword, vector = get_keyword_backend(), get_vector_backend()
-    query_vector = get_embedder().embed_query(request.query)
 
     # Words the index has never seen are replaced by the closest ones it has (trigrams): the
     # keyword side searches the corrected text and the page offers "did you mean".
     correction = keyword.did_you_mean(request.query, scope)
     keyword_query = correction or request.query
     kw_hits = keyword.search(keyword_query, scope, CANDIDATES) if ratio < 1 else []
+    query_vector = embedding.result()
     sem_hits = vector.search(query_vector, scope, CANDIDATES) if ratio > 0 else []
     candidates = _fuse(request, scope, kw_hits, sem_hits, correction, query_vector)
     dropped = _excluded(request.query, request.locale)

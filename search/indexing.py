@@ -13,10 +13,18 @@ from collections.abc import Iterable, Sequence
 from django.db import connection, transaction
 
 from .embedders import Embedder, get_embedder
-from .models import DEFAULT_INDEX, SearchDocument, SearchTerm
+from .models import DEFAULT_INDEX, SearchDocument, SearchPosting, SearchTerm
 from .sources import OVERVIEW, Section, source_for
 
 TEXT_SEARCH_CONFIGS = {"en": "faro_en", "es": "faro_es"}
+
+# BM25 (Robertson's k1 and b; the values Lucene and the eval sets' BM25 baseline use) and
+# BM25F field weights: an occurrence in the title counts as ``A`` occurrences in the body.
+# Weights chosen on the dev splits (docs/search.md); occurrences are counted at write time.
+BM25_K1 = 0.9
+BM25_B = 0.4
+FIELD_WEIGHTS = {"A": 2.0, "B": 1.5, "C": 1.0, "D": 1.0}
+DEFAULT_LENGTH = 50.0  # average section length assumed before the vocabulary is computed
 
 
 def ts_config(locale: str) -> str:
@@ -97,6 +105,46 @@ def _update_search_vectors(ids: list[int]) -> None:
                 """,
                 [OVERVIEW, ids, *params],
             )
+    _update_postings(ids)
+
+
+def _update_postings(ids: list[int]) -> None:
+    """Rewrite the postings of these sections from their search vectors (see ``SearchPosting``).
+
+    ``impact`` (the BM25 term weight that orders each word's postings) uses the average length
+    known now; scores are computed with the current average at query time, so a drifting
+    average only nudges which few hundred postings per word are read first.
+    """
+    SearchPosting.objects.filter(document_id__in=ids).delete()
+    weight = "CASE w " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in FIELD_WEIGHTS.items())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO search_searchposting (document_id, lexeme, tf, length, impact, index_name,
+                locale, source, category, product_area, audience, audience_groups)
+            SELECT t.id, t.lexeme, t.tf, t.length,
+                   t.tf * %s / (t.tf + %s * (1 - %s + %s * t.length / coalesce(
+                       (SELECT l.documents::float / nullif(n.documents, 0)
+                        FROM search_searchterm l JOIN search_searchterm n
+                          ON n.index_name = l.index_name AND n.locale = l.locale
+                         AND n.kind = 'total'
+                        WHERE l.index_name = t.index_name AND l.locale = t.locale
+                          AND l.kind = 'length'), %s))),
+                   t.index_name, t.locale, t.source, t.category, t.product_area, t.audience,
+                   t.audience_groups
+            FROM (
+                SELECT d.id, d.index_name, d.locale, d.source, d.category, d.product_area,
+                       d.audience, d.audience_groups, u.lexeme, u.tf,
+                       sum(u.tf) OVER (PARTITION BY d.id) AS length
+                FROM search_searchdocument d CROSS JOIN LATERAL (
+                    SELECT v.lexeme,
+                           (SELECT sum({weight} ELSE 1 END) FROM unnest(v.weights) w) AS tf
+                    FROM unnest(d.search_vector) v) u
+                WHERE d.id = ANY(%s)
+            ) t
+            """,
+            [BM25_K1 + 1, BM25_K1, BM25_B, BM25_B, DEFAULT_LENGTH, ids],
+        )
 
 
 def remove_object(source: str, object_id: str, *, index_name: str = DEFAULT_INDEX) -> int:
@@ -152,6 +200,14 @@ def _vocabulary(cursor, index_name: str, locale: str) -> None:
         """
         INSERT INTO search_searchterm (index_name, locale, kind, word, documents)
         SELECT %s, %s, 'total', '', count(*) FROM search_searchdocument
+        WHERE index_name = %s AND locale = %s AND section <> %s
+        """,
+        [index_name, locale, index_name, locale, OVERVIEW],
+    )
+    cursor.execute(
+        """
+        INSERT INTO search_searchterm (index_name, locale, kind, word, documents)
+        SELECT %s, %s, 'length', '', coalesce(round(sum(tf)), 0) FROM search_searchposting
         WHERE index_name = %s AND locale = %s
         """,
         [index_name, locale, index_name, locale],
@@ -163,6 +219,7 @@ def _literal(value: str) -> str:
 
 
 def delete_index(index_name: str) -> None:
+    SearchPosting.objects.filter(index_name=index_name).delete()
     SearchDocument.objects.filter(index_name=index_name).delete()
     SearchTerm.objects.filter(index_name=index_name).delete()
 

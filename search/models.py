@@ -70,6 +70,48 @@ class SearchDocument(models.Model):
         return f"{self.source}:{self.object_id}#{self.section} ({self.locale})"
 
 
+class SearchPosting(models.Model):
+    """One word (lexeme) of one section, with its term frequency: the keyword index's postings.
+
+    PostgreSQL's ``ts_rank`` knows neither how rare a word is nor the average section length,
+    and ranking every section that contains a common word costs milliseconds per thousand rows.
+    Postings give the keyword side true BM25 (term frequency saturation, length normalisation,
+    IDF from ``SearchTerm``) and an index ordered by each word's ``impact`` (its BM25 term
+    weight), so a search reads the strongest few hundred sections per word instead of every
+    match. The document's filter columns are copied here (rewritten with the document) so that
+    permissions and filters apply inside that index scan, before any limit.
+    """
+
+    pk = models.CompositePrimaryKey("document", "lexeme")
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    lexeme = models.TextField()
+    tf = models.FloatField()  # occurrences, weighted by field (title, heading, body)
+    length = models.FloatField()  # the section's weighted length (same on all its rows)
+    impact = models.FloatField()  # BM25 term weight without IDF, at the time of writing
+    # Copies of the document's scope columns (see search.backends.sql.scope_clause)
+    index_name = models.CharField(max_length=64)
+    locale = models.CharField(max_length=10)
+    source = models.CharField(max_length=40)
+    category = models.CharField(max_length=120, blank=True)
+    product_area = models.CharField(max_length=60, blank=True)
+    audience = models.CharField(max_length=20)
+    audience_groups = ArrayField(models.IntegerField(), default=list, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["index_name", "locale", "lexeme", "-impact"],
+                include=["document", "audience", "source", "tf", "length"],
+                name="search_posting_impact",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lexeme} in {self.document_id}"
+
+
 class SearchTerm(models.Model):
     """The index's vocabulary with document frequencies.
 
@@ -81,10 +123,13 @@ class SearchTerm(models.Model):
     LEXEME = "lexeme"
     WORD = "word"
     TOTAL = "total"  # one row per locale: how many sections the index holds
+    LENGTH = "length"  # one row per locale: the sections' total weighted length (for BM25)
 
     index_name = models.CharField(max_length=64, default=DEFAULT_INDEX)
     locale = models.CharField(max_length=10)
-    kind = models.CharField(max_length=10, choices=[(LEXEME, LEXEME), (WORD, WORD), (TOTAL, TOTAL)])
+    kind = models.CharField(
+        max_length=10, choices=[(LEXEME, LEXEME), (WORD, WORD), (TOTAL, TOTAL), (LENGTH, LENGTH)]
+    )
     word = models.CharField(max_length=100)
     documents = models.PositiveIntegerField(default=0)
 
