@@ -452,7 +452,7 @@ def explain(text: str, locale: str) -> dict:
     with CaptureQueriesContext(connection) as captured:
         engine.search(engine.SearchRequest(query=text, locale=locale))
     statements = [q["sql"] for q in captured.captured_queries]
-    keyword = next(s for s in statements if "ORDER BY score DESC, d.id LIMIT" in s)
+    keyword = next(s for s in statements if "WITH cand AS MATERIALIZED" in s)
     vector = next(s for s in statements if "ORDER BY d.embedding <=>" in s)
     plans = {}
     for name, sql in (("keyword", keyword), ("vector", vector)):

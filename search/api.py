@@ -87,7 +87,7 @@ def suggestions_for(search_request: SearchRequest) -> list[dict]:
         if (hit.source, hit.object_id) not in seen:
             seen.add((hit.source, hit.object_id))
             doc_ids.append(hit.doc_id)
-    docs = SearchDocument.objects.in_bulk(doc_ids[: search_request.limit])
+    docs = SearchDocument.objects.for_display().in_bulk(doc_ids[: search_request.limit])
     return [
         {"type": doc.source, "id": doc.object_id, "title": doc.title, "url": doc.url}
         for doc in (docs.get(doc_id) for doc_id in doc_ids)

@@ -213,7 +213,7 @@ def _fuse(request, scope, kw_hits, sem_hits, correction, query_vector) -> list[C
 
 
 def _materialise(top: list[Candidate], request, scope, correction) -> list[ResultHit]:
-    docs = SearchDocument.objects.in_bulk([c.doc_id for c in top])
+    docs = SearchDocument.objects.for_display().in_bulk([c.doc_id for c in top])
     matched_ids = [c.doc_id for c in top if c.matched and c.doc_id in docs]
     headlines = get_keyword_backend().highlight_many(
         correction or request.query, scope, matched_ids

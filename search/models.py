@@ -16,6 +16,13 @@ from pgvector.django import HnswIndex, VectorField
 DEFAULT_INDEX = "default"
 
 
+class SearchDocumentQuerySet(models.QuerySet):
+    def for_display(self) -> SearchDocumentQuerySet:
+        """Without the retrieval columns: a result page needs titles and text, not the
+        384-float vector (parsed row by row) or the full-text vector."""
+        return self.defer("embedding", "search_vector")
+
+
 class SearchDocument(models.Model):
     """A searchable section (an article section, later a community thread or a guidance tip)."""
 
@@ -44,6 +51,8 @@ class SearchDocument(models.Model):
     embedding_model = models.CharField(max_length=200, blank=True)
     content_hash = models.CharField(max_length=64)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SearchDocumentQuerySet.as_manager()
 
     class Meta:
         constraints = [

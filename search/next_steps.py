@@ -99,7 +99,7 @@ def related_objects(top: Candidate, scope: Scope) -> list[dict]:
         return []
     docs = {
         (d.source, d.object_id): d
-        for d in SearchDocument.objects.filter(
+        for d in SearchDocument.objects.for_display().filter(
             index_name=scope.index_name, section="", object_id__in=[k[1] for k in keys]
         )
     }

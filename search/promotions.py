@@ -49,7 +49,9 @@ def _visible_intro_rows(scope: Scope, object_ids: list[str]) -> dict[str, Search
     from .backends.sql import scope_clause
 
     where, params = scope_clause(scope, alias="search_searchdocument")
-    rows = SearchDocument.objects.filter(
-        source="article", object_id__in=object_ids, section=""
-    ).extra(where=[where], params=params)
+    rows = (
+        SearchDocument.objects.for_display()
+        .filter(source="article", object_id__in=object_ids, section="")
+        .extra(where=[where], params=params)
+    )
     return {row.object_id: row for row in rows}

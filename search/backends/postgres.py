@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection
+from django.db.models import Q
 
 from search.indexing import BM25_B, BM25_K1, DEFAULT_LENGTH, ts_config
 from search.models import SearchTerm, Synonym
@@ -76,15 +77,15 @@ class PostgresKeywordBackend(KeywordBackend):
             lexemes = cursor.fetchone()[0] or []
         if not lexemes:
             return [], DEFAULT_LENGTH
-        frequencies = dict(
-            SearchTerm.objects.filter(
-                index_name=scope.index_name,
-                locale=scope.locale,
-                kind=SearchTerm.LEXEME,
-                word__in=lexemes,
-            ).values_list("word", "documents")
-        )
-        total, average_length = _index_size(scope)
+        rows = SearchTerm.objects.filter(
+            Q(kind=SearchTerm.LEXEME, word__in=lexemes)
+            | Q(kind__in=[SearchTerm.TOTAL, SearchTerm.LENGTH]),
+            index_name=scope.index_name,
+            locale=scope.locale,
+        ).values_list("kind", "word", "documents")
+        frequencies = {word: n for kind, word, n in rows if kind == SearchTerm.LEXEME}
+        sizes = {kind: n for kind, _, n in rows if kind != SearchTerm.LEXEME}
+        total, average_length = _index_size(scope, sizes)
         weighted = [(lex, _idf(frequencies.get(lex, 0), total)) for lex in lexemes]
         weighted.sort(key=lambda item: -item[1])
         return weighted[:MAX_TERMS], average_length
@@ -300,16 +301,9 @@ def _closest(word: str, scope: Scope) -> str | None:
     return row[0] if row else None
 
 
-def _index_size(scope: Scope) -> tuple[int, float]:
-    """(sections with words, their average weighted length) in this locale, as stored by
-    ``refresh_vocabulary``; counted directly (and the length assumed) before its first run."""
-    stored = dict(
-        SearchTerm.objects.filter(
-            index_name=scope.index_name,
-            locale=scope.locale,
-            kind__in=[SearchTerm.TOTAL, SearchTerm.LENGTH],
-        ).values_list("kind", "documents")
-    )
+def _index_size(scope: Scope, stored: dict[str, int]) -> tuple[int, float]:
+    """(sections with words, their average weighted length) in this locale, from the rows
+    ``refresh_vocabulary`` stores; counted directly (and the length assumed) before its run."""
     total = stored.get(SearchTerm.TOTAL)
     if total is None:
         with connection.cursor() as cursor:
