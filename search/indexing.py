@@ -18,13 +18,21 @@ from .sources import OVERVIEW, Section, source_for
 
 TEXT_SEARCH_CONFIGS = {"en": "faro_en", "es": "faro_es"}
 
-# BM25 (Robertson's k1 and b; the values Lucene and the eval sets' BM25 baseline use) and
-# BM25F field weights: an occurrence in the title counts as ``A`` occurrences in the body.
-# Weights chosen on the dev splits (docs/search.md); occurrences are counted at write time.
+# BM25 (k1 and b as in the evaluation sets' BM25 baseline, not tuned) and BM25F field weights:
+# an occurrence in the title counts as ``A`` occurrences in the body. Weights chosen on the dev
+# splits (docs/search.md); occurrences are counted at write time.
 BM25_K1 = 0.9
 BM25_B = 0.4
 FIELD_WEIGHTS = {"A": 2.0, "B": 1.5, "C": 1.0, "D": 1.0}
 DEFAULT_LENGTH = 50.0  # average section length assumed before the vocabulary is computed
+
+
+def bm25_weight(tf: str, length: str, average: str) -> tuple[str, list]:
+    """SQL for a word's BM25 weight in a section, without IDF, from SQL expressions for its
+    term frequency, the section's length and the average length; with its parameters.
+    The one formula behind posting impacts and query-time scores."""
+    sql = f"{tf} * %s / ({tf} + %s * (1 - %s + %s * {length} / {average}))"
+    return sql, [BM25_K1 + 1, BM25_K1, BM25_B, BM25_B]
 
 
 def ts_config(locale: str) -> str:
@@ -117,19 +125,19 @@ def _update_postings(ids: list[int]) -> None:
     """
     SearchPosting.objects.filter(document_id__in=ids).delete()
     weight = "CASE w " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in FIELD_WEIGHTS.items())
+    average = """coalesce((SELECT l.documents::float / nullif(n.documents, 0)
+                           FROM search_searchterm l JOIN search_searchterm n
+                             ON n.index_name = l.index_name AND n.locale = l.locale
+                            AND n.kind = 'total'
+                           WHERE l.index_name = t.index_name AND l.locale = t.locale
+                             AND l.kind = 'length'), %s)"""
+    impact, impact_params = bm25_weight("t.tf", "t.length", average)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO search_searchposting (document_id, lexeme, tf, length, impact, index_name,
                 locale, source, category, product_area, audience, audience_groups)
-            SELECT t.id, t.lexeme, t.tf, t.length,
-                   t.tf * %s / (t.tf + %s * (1 - %s + %s * t.length / coalesce(
-                       (SELECT l.documents::float / nullif(n.documents, 0)
-                        FROM search_searchterm l JOIN search_searchterm n
-                          ON n.index_name = l.index_name AND n.locale = l.locale
-                         AND n.kind = 'total'
-                        WHERE l.index_name = t.index_name AND l.locale = t.locale
-                          AND l.kind = 'length'), %s))),
+            SELECT t.id, t.lexeme, t.tf, t.length, {impact},
                    t.index_name, t.locale, t.source, t.category, t.product_area, t.audience,
                    t.audience_groups
             FROM (
@@ -143,7 +151,7 @@ def _update_postings(ids: list[int]) -> None:
                 WHERE d.id = ANY(%s)
             ) t
             """,
-            [BM25_K1 + 1, BM25_K1, BM25_B, BM25_B, DEFAULT_LENGTH, ids],
+            [*impact_params, DEFAULT_LENGTH, ids],
         )
 
 

@@ -1,10 +1,11 @@
 """Keyword retrieval on PostgreSQL full-text search.
 
-Per-language configurations with ``unaccent`` (``faro_en``, ``faro_es``), weighted vectors
-(title A > heading B > body C), a GIN index, and BM25-like scoring: the query's words are OR-ed
-(customers type sentences, not keyword lists) and each matched word counts by its inverse
-document frequency, so "refund" outweighs "my". Typos fall back to trigram similarity against the
-index's own vocabulary.
+Per-language configurations with ``unaccent`` (``faro_en``, ``faro_es``) and BM25 over the
+index's postings (``SearchPosting``: title, heading and body occurrences weighted): the query's
+words are OR-ed (customers type sentences, not keyword lists) and each matched word counts by its
+inverse document frequency, so "refund" outweighs "my". Snippets, suggestions and "did you mean"
+use the weighted ``tsvector`` and its GIN index; typos fall back to trigram similarity against
+the index's own vocabulary.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from contextvars import ContextVar
 from django.db import connection
 from django.db.models import Q
 
-from search.indexing import BM25_B, BM25_K1, DEFAULT_LENGTH, ts_config
+from search.indexing import DEFAULT_LENGTH, bm25_weight, ts_config
 from search.models import SearchTerm, Synonym
 from search.sources import OVERVIEW
 
@@ -103,14 +104,15 @@ class PostgresKeywordBackend(KeywordBackend):
         terms, length = self._lookup(query, scope)
         where, where_params = scope_clause(scope, alias="p")
         lexemes, idfs = [lex for lex, _ in terms], [idf for _, idf in terms]
+        weight, weight_params = bm25_weight("p.tf", "p.length", "%s")
         sql = f"""
             WITH cand AS MATERIALIZED ({candidates})
             SELECT d.id, d.object_id, d.source, d.section, s.score * (1 + d.boost) AS score,
                    s.matched
             FROM (
                 SELECT c.document_id, s.score, s.matched FROM cand c CROSS JOIN LATERAL (
-                    SELECT sum((%s::float8[])[array_position(%s::text[], p.lexeme)] * p.tf
-                               * %s / (p.tf + %s * (1 - %s + %s * p.length / %s))) AS score,
+                    SELECT sum((%s::float8[])[array_position(%s::text[], p.lexeme)]
+                               * {weight}) AS score,
                            array_agg(p.lexeme ORDER BY p.lexeme) AS matched
                     FROM search_searchposting p
                     WHERE p.document_id = c.document_id AND p.lexeme = ANY(%s) AND {where}
@@ -120,8 +122,7 @@ class PostgresKeywordBackend(KeywordBackend):
             ) s JOIN search_searchdocument d ON d.id = s.document_id
             ORDER BY score DESC, d.id
         """
-        k1, b = BM25_K1, BM25_B
-        params = [*params, idfs, lexemes, k1 + 1, k1, b, b, length, lexemes, *where_params, limit]
+        params = [*params, idfs, lexemes, *weight_params, length, lexemes, *where_params, limit]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [Hit(row[0], row[1], row[2], row[3], float(row[4]), row[5]) for row in cursor]
@@ -140,17 +141,16 @@ class PostgresKeywordBackend(KeywordBackend):
         if not terms:
             return []
         where, where_params = scope_clause(scope, alias="p")
-        k1, b = BM25_K1, BM25_B
+        weight, weight_params = bm25_weight("c.tf", "c.length", "%s")
         candidates = f"""
             SELECT g.document_id FROM (
-                SELECT c.document_id,
-                       q.idf * c.tf * %s / (c.tf + %s * (1 - %s + %s * c.length / %s)) AS part
+                SELECT c.document_id, q.idf * {weight} AS part
                 FROM unnest(%s::text[], %s::float8[]) AS q(lexeme, idf) CROSS JOIN LATERAL (
                     SELECT p.document_id, p.tf, p.length FROM search_searchposting p
                     WHERE {where} AND p.lexeme = q.lexeme ORDER BY p.impact DESC LIMIT %s
                 ) c
             ) g GROUP BY g.document_id ORDER BY sum(g.part) DESC, g.document_id LIMIT %s"""
-        params = [k1 + 1, k1, b, b, length, [lex for lex, _ in terms], [idf for _, idf in terms]]
+        params = [*weight_params, length, [lex for lex, _ in terms], [idf for _, idf in terms]]
         params += [*where_params, PER_TERM, max(RESCORED, 3 * limit)]
         return self._bm25(query, scope, candidates, params, limit)
 
