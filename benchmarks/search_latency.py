@@ -444,7 +444,7 @@ _VECTOR_LITERAL = re.compile(r"'\[[^\]]*\]'::vector")
 
 def explain(text: str, locale: str) -> dict:
     """EXPLAIN ANALYZE of the keyword and the vector retrieval SQL of one hybrid search."""
-    from django.db import connection, transaction
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from search import engine
@@ -456,9 +456,7 @@ def explain(text: str, locale: str) -> dict:
     vector = next(s for s in statements if "ORDER BY d.embedding <=>" in s)
     plans = {}
     for name, sql in (("keyword", keyword), ("vector", vector)):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL hnsw.ef_search = 100")
-            cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        with connection.cursor() as cursor:  # pgvector settings come with the connection
             for _ in range(3):  # warm; keep the last
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
                 plan = [row[0] for row in cursor.fetchall()]

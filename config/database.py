@@ -53,7 +53,28 @@ def start_embedded_postgres() -> str:
         ).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{EMBEDDED_DB_NAME}"')
+        _configure_server(conn)
     return host
+
+
+def _configure_server(conn: Any) -> None:
+    """Give the embedded server the memory a search index needs.
+
+    PostgreSQL's default ``shared_buffers`` (128 MB) is smaller than the HNSW and postings
+    indexes of a 100k-section help centre (~500 MB): every search then copies index pages from
+    the operating system's cache, a third of the vector search's time (docs/search_speed.md).
+    ``ALTER SYSTEM`` stores the setting in the data folder; it takes effect the next time the
+    server starts (the embedded server stops with its last user). ``FARO_PG_SHARED_BUFFERS``
+    overrides it; memory is only taken as pages are used.
+    """
+    wanted = os.environ.get("FARO_PG_SHARED_BUFFERS", "1GB")
+    stored = conn.execute(
+        "SELECT setting FROM pg_file_settings "
+        "WHERE name = 'shared_buffers' AND sourcefile LIKE '%postgresql.auto.conf'"
+    ).fetchone()
+    if not stored or stored[0] != wanted:
+        conn.execute("SELECT pg_size_bytes(%s)", [wanted])  # a clear error for a bad value
+        conn.execute(f"ALTER SYSTEM SET shared_buffers = '{wanted}'")
 
 
 def _forget_dead_handles(data_dir: Path) -> None:
@@ -71,6 +92,13 @@ def _forget_dead_handles(data_dir: Path) -> None:
         except ValueError:
             pids = []
         pids_file.write_text(json.dumps([pid for pid in pids if psutil.pid_exists(pid)]))
+
+
+def add_connection_options(config: dict[str, Any], *switches: str) -> None:
+    """Append server settings (``-c name=value``) to the libpq ``options`` every connection
+    sends, keeping any a ``DATABASE_URL`` already carries."""
+    options = config.setdefault("OPTIONS", {})
+    options["options"] = " ".join(filter(None, [options.get("options", ""), *switches]))
 
 
 def database_settings() -> dict[str, Any]:

@@ -11,7 +11,6 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
@@ -39,21 +38,6 @@ class Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
 
-    def embed_query_soon(self, text: str) -> Future:
-        """Start embedding a query on a background thread and return at once.
-
-        The engine meanwhile runs the keyword side, whose time is spent waiting on PostgreSQL
-        (another process, another core): the model's arithmetic releases the GIL, so the two
-        overlap and a search costs roughly the longer of them rather than their sum.
-        """
-        return _query_pool().submit(self.embed_query, text)
-
-
-@lru_cache(maxsize=1)
-def _query_pool() -> ThreadPoolExecutor:
-    # A few threads: one per concurrent request a threaded server may run in this process.
-    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="faro-embed")
-
 
 class SentenceTransformerEmbedder(Embedder):
     def __init__(
@@ -62,6 +46,7 @@ class SentenceTransformerEmbedder(Embedder):
         batch_size: int = 64,
         threads: int = 0,
         languages: tuple[str, ...] | list[str] = (),
+        trace_queries: bool = True,
         **_: object,
     ):
         """``threads``: torch's intra-op threads for this process (0 keeps torch's default).
@@ -72,6 +57,8 @@ class SentenceTransformerEmbedder(Embedder):
         more threads, so the setting is per process, chosen by the deployment.
         """
         self.threads = int(threads)
+        self.trace_queries = bool(trace_queries)
+        self._traced: object | None = None  # None: not tried yet; False: eager (see _single)
         self.languages = tuple(languages)
         self.model_ref = model
         self.name = f"sentence-transformers:{model}"
@@ -130,18 +117,86 @@ class SentenceTransformerEmbedder(Embedder):
         return vector
 
     def embed_one(self, text: str) -> np.ndarray:
-        """One text through the model's own modules, without ``encode``'s batching machinery
-        (measured in docs/search_speed.md); the same vector as ``embed``."""
+        """One text through the model without ``encode``'s batching machinery, through a frozen
+        TorchScript graph of the model when one could be built (``_single``): 30-40% faster on a
+        query (docs/search_speed.md) and the same vector as ``embed`` to within 1e-6."""
         import torch
 
         model = self.model
         if self.threads > 0 and torch.get_num_threads() != self.threads:
             torch.set_num_threads(self.threads)  # per thread: the pool's threads start at default
         with torch.inference_mode():
-            features = getattr(model, "preprocess", model.tokenize)([text])
-            vector = model(features)["sentence_embedding"][0].numpy()
+            features = self._features([text])
+            single = self._single(features)
+            if single:
+                graph, keys = single
+                vector = graph(*[features[key] for key in keys])[0].numpy()
+            else:
+                vector = model(features)["sentence_embedding"][0].numpy()
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm else vector
+
+    def _features(self, texts: list[str]) -> dict:
+        model = self.model
+        return getattr(model, "preprocess", model.tokenize)(texts)
+
+    def _single(self, features: dict):
+        """The model traced for one text at a time, frozen and optimised for inference, or
+        ``False`` where that is off or did not reproduce the eager model.
+
+        Per query, eager PyTorch spends much of its time dispatching small operations from
+        Python; a frozen graph runs the same arithmetic without that. The trace is built once
+        per process (a quarter of a second) and checked against the eager model on texts of
+        different lengths before it is used: a model whose graph depends on its input in ways
+        a trace cannot capture falls back to eager instead of returning different vectors.
+        """
+        if self._traced is not None or not self.trace_queries:
+            return self._traced or False
+        model = self.model  # outside the lock: loading the model takes it
+        with self._lock:
+            if self._traced is None:
+                self._traced = _trace(model, features) or False
+        return self._traced
+
+
+def _trace(model, example: dict):
+    """(frozen graph, names of its tensor inputs), or None; see ``_single``."""
+    import warnings
+
+    import torch
+
+    keys = [key for key, value in example.items() if isinstance(value, torch.Tensor)]
+    constants = {key: value for key, value in example.items() if key not in keys}
+
+    class Forward(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.model = model
+
+        def forward(self, *tensors):
+            features = {**dict(zip(keys, tensors, strict=True)), **constants}
+            return self.model(features)["sentence_embedding"]
+
+    probes = ["help", "How do I change the email address on my account and keep my history?"]
+    tokenize = getattr(model, "preprocess", model.tokenize)
+    try:
+        with torch.inference_mode(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            inputs = tuple(example[key] for key in keys)
+            traced = torch.jit.trace(Forward().eval(), inputs, check_trace=False)
+            graph = torch.jit.optimize_for_inference(torch.jit.freeze(traced))
+            for text in probes:
+                features = tokenize([text])
+                if list(features) != list(example) or any(
+                    features[key] != value for key, value in constants.items()
+                ):
+                    return None
+                expected = model(dict(features))["sentence_embedding"]
+                if not torch.allclose(graph(*[features[k] for k in keys]), expected, atol=1e-5):
+                    return None
+    except Exception:  # any failure to trace means "use the eager model"
+        return None
+    return graph, keys
 
 
 class HashingEmbedder(Embedder):

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
+from . import parallel
 from .backends.base import Hit, Scope, get_keyword_backend, get_vector_backend
 from .backends.postgres import query_memo
 from .embedders import get_embedder
@@ -151,19 +152,21 @@ def search(request: SearchRequest) -> SearchResult:
 
 def _search(request: SearchRequest, started: float) -> SearchResult:
     request.clean()
-    # The model works on the query while PostgreSQL works on the words (see embed_query_soon).
-    embedding = get_embedder().embed_query_soon(request.query)
     scope = request.scope()
     ratio = request.semantic_ratio
     keyword, vector = get_keyword_backend(), get_vector_backend()
+    # The query's meaning is worked out on another thread while PostgreSQL works on its words.
+    search_too = ratio > 0 and parallel.side_connection_usable()
+    semantic = parallel.soon(_semantic, request, scope, search_too, uses_database=search_too)
 
     # Words the index has never seen are replaced by the closest ones it has (trigrams): the
     # keyword side searches the corrected text and the page offers "did you mean".
     correction = keyword.did_you_mean(request.query, scope)
     keyword_query = correction or request.query
     kw_hits = keyword.search(keyword_query, scope, CANDIDATES) if ratio < 1 else []
-    query_vector = embedding.result()
-    sem_hits = vector.search(query_vector, scope, CANDIDATES) if ratio > 0 else []
+    query_vector, sem_hits = semantic.result()
+    if sem_hits is None:
+        sem_hits = vector.search(query_vector, scope, CANDIDATES) if ratio > 0 else []
     candidates = _fuse(request, scope, kw_hits, sem_hits, correction, query_vector)
     dropped = _excluded(request.query, request.locale)
     if dropped:
@@ -185,6 +188,15 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
         next_steps=build_next_steps(hits, top, scope, missing, request.locale, request.query),
         latency_ms=round((time.perf_counter() - started) * 1000, 2),
     )
+
+
+def _semantic(request: SearchRequest, scope: Scope, search_too: bool):
+    """(query vector, nearest sections or None): the vector search only when ``search_too``
+    (see ``parallel.side_connection_usable``); otherwise the caller runs it."""
+    query_vector = get_embedder().embed_query(request.query)
+    if not search_too:
+        return query_vector, None
+    return query_vector, get_vector_backend().search(query_vector, scope, CANDIDATES)
 
 
 def _relevant(cand: Candidate) -> bool:

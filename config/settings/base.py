@@ -4,7 +4,7 @@ environment (see the README's configuration table), so a deployment never edits 
 import os
 from pathlib import Path
 
-from config.database import database_settings
+from config.database import add_connection_options, database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -213,6 +213,14 @@ FARO_SEARCH = {
     "RELEVANCE_FLOOR": float(os.environ.get("FARO_RELEVANCE_FLOOR", "0.2")),
     "HNSW_EF_SEARCH": 100,
 }
+
+# pgvector's scan settings travel with every connection (search/backends/pgvector.py).
+add_connection_options(
+    DATABASES["default"],
+    "-c hnsw.iterative_scan=relaxed_order",
+    f"-c hnsw.ef_search={FARO_SEARCH['HNSW_EF_SEARCH']}",
+)
+
 # Searches and suggestions per visitor (a network gets 5x).
 FARO_SEARCH_RATE = os.environ.get("FARO_SEARCH_RATE", "60/minute")
 FARO_SUGGEST_RATE = os.environ.get("FARO_SUGGEST_RATE", "300/minute")

@@ -3,13 +3,19 @@
 Filters (index, locale, permissions, type, category) sit in the same WHERE clause as the
 ``ORDER BY embedding <=> query``; with pgvector's iterative index scans the index keeps scanning
 until enough *visible* rows are found, instead of cutting at the limit and filtering afterwards.
+
+The scan settings (``hnsw.iterative_scan = relaxed_order``, ``hnsw.ef_search``) travel with
+every database connection (``config.database.add_connection_options``, called by the settings),
+not ``SET LOCAL`` per query, which cost a transaction and four statements per search.
+PostgreSQL keeps them as placeholders until the first vector query loads pgvector, which then
+adopts them. Behind a pooler in transaction mode (PgBouncer), set them on the database instead:
+``ALTER DATABASE … SET hnsw.iterative_scan = relaxed_order``.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 from .base import Hit, Scope, VectorBackend
 from .sql import scope_clause
@@ -23,25 +29,23 @@ def _vector(value) -> str:
 
 
 class PgvectorBackend(VectorBackend):
-    def _tune(self, cursor) -> None:
-        ef_search = int(settings.FARO_SEARCH.get("HNSW_EF_SEARCH", 100))
-        cursor.execute(f"SET LOCAL hnsw.ef_search = {ef_search}")
-        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-
     def search(self, vector, scope: Scope, limit: int) -> list[Hit]:
-        where, params = scope_clause(scope)
         query = _vector(vector)
-        with transaction.atomic(), connection.cursor() as cursor:
-            self._tune(cursor)
+        return self._nearest("%s::vector", [query], scope, limit)
+
+    def _nearest(self, target: str, target_params: list, scope: Scope, limit: int) -> list[Hit]:
+        """The ``limit`` visible sections nearest to ``target`` (SQL for a vector)."""
+        where, params = scope_clause(scope)
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 SELECT d.id, d.object_id, d.source, d.section,
-                       d.embedding <=> %s::vector AS distance
+                       d.embedding <=> {target} AS distance
                 FROM search_searchdocument d
                 WHERE {where} AND d.embedding IS NOT NULL
-                ORDER BY d.embedding <=> %s::vector LIMIT %s
+                ORDER BY d.embedding <=> {target} LIMIT %s
                 """,
-                [query, *params, query, limit],
+                [*target_params, *params, *target_params, limit],
             )
             rows = cursor.fetchall()
         hits = [Hit(r[0], r[1], r[2], r[3], 1.0 - float(r[4])) for r in rows]
@@ -64,11 +68,8 @@ class PgvectorBackend(VectorBackend):
             return {r[0]: Hit(r[0], r[1], r[2], r[3], 1.0 - float(r[4])) for r in cursor}
 
     def neighbours(self, doc_id: int, scope: Scope, limit: int) -> list[Hit]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT embedding::text FROM search_searchdocument WHERE id = %s", [doc_id]
-            )
-            row = cursor.fetchone()
-        if not row or row[0] is None:
-            return []
-        return [hit for hit in self.search(row[0], scope, limit + 1) if hit.doc_id != doc_id]
+        """One statement: the section's own vector is a subquery (pgvector's documented form
+        for "items like this one"), so it never travels to Python and back."""
+        target = "(SELECT e.embedding FROM search_searchdocument e WHERE e.id = %s)"
+        hits = self._nearest(target, [doc_id], scope, limit + 1)
+        return [hit for hit in hits if hit.doc_id != doc_id][:limit]

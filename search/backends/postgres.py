@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Q
@@ -36,6 +37,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _terms_memo: ContextVar[dict | None] = ContextVar("faro_keyword_terms", default=None)
 
 
+class Lookup(NamedTuple):
+    terms: list[tuple[str, float]]  # (lexeme, IDF), rarest first
+    average_length: float  # of the locale's sections, for BM25's length normalisation
+    unknown_words: tuple[str, ...]  # typed words none of whose lexemes is in the index
+
+
 @contextmanager
 def query_memo() -> Iterator[None]:
     """Within one search, compute the query's lexemes and weights once.
@@ -55,41 +62,56 @@ def query_memo() -> Iterator[None]:
 class PostgresKeywordBackend(KeywordBackend):
     def terms(self, query: str, scope: Scope) -> list[tuple[str, float]]:
         """The query's lexemes (synonyms added) with their IDF weights, rarest first."""
-        return self._lookup(query, scope)[0]
+        return self._lookup(query, scope).terms
 
-    def _lookup(self, query: str, scope: Scope) -> tuple[list[tuple[str, float]], float]:
-        """(weighted terms, average section length), memoised within a search."""
+    def _lookup(self, query: str, scope: Scope) -> Lookup:
+        """What the vocabulary says about the query, memoised within a search."""
         memo = _terms_memo.get()
         key = (query, scope.locale, scope.index_name)
         if memo is not None and key in memo:
             return memo[key]
-        found = self._weighted_terms(query, scope)
+        found = self._look_up(query, scope)
         if memo is not None:
             memo[key] = found
         return found
 
-    def _weighted_terms(self, query: str, scope: Scope) -> tuple[list[tuple[str, float]], float]:
-        text = expand_synonyms(query, scope.locale)
+    def _look_up(self, query: str, scope: Scope) -> Lookup:
+        """Two statements: the lexemes of the query (synonyms added) and of each typed word,
+        then their document frequencies and the index size. "Did you mean" reads the unknown
+        words from the same lookup the ranking uses."""
+        words = list(dict.fromkeys(_WORD.findall(query.lower())))
+        config = ts_config(scope.locale)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT tsvector_to_array(to_tsvector(%s::regconfig, %s))",
-                [ts_config(scope.locale), text],
+                """SELECT NULL, tsvector_to_array(to_tsvector(%s::regconfig, %s))
+                   UNION ALL
+                   SELECT w, tsvector_to_array(to_tsvector(%s::regconfig, w))
+                   FROM unnest(%s::text[]) AS w""",
+                [config, expand_synonyms(query, scope.locale), config, words],
             )
-            lexemes = cursor.fetchone()[0] or []
-        if not lexemes:
-            return [], DEFAULT_LENGTH
-        rows = SearchTerm.objects.filter(
-            Q(kind=SearchTerm.LEXEME, word__in=lexemes)
+            rows = cursor.fetchall()
+        lexemes = next((lex for word, lex in rows if word is None), None) or []
+        per_word = {word: lex or [] for word, lex in rows if word is not None}
+        wanted = set(lexemes).union(*per_word.values())
+        if not wanted:
+            return Lookup([], DEFAULT_LENGTH, ())
+        vocabulary = SearchTerm.objects.filter(
+            Q(kind=SearchTerm.LEXEME, word__in=wanted)
             | Q(kind__in=[SearchTerm.TOTAL, SearchTerm.LENGTH]),
             index_name=scope.index_name,
             locale=scope.locale,
         ).values_list("kind", "word", "documents")
-        frequencies = {word: n for kind, word, n in rows if kind == SearchTerm.LEXEME}
-        sizes = {kind: n for kind, _, n in rows if kind != SearchTerm.LEXEME}
+        frequencies = {word: n for kind, word, n in vocabulary if kind == SearchTerm.LEXEME}
+        sizes = {kind: n for kind, _, n in vocabulary if kind != SearchTerm.LEXEME}
         total, average_length = _index_size(scope, sizes)
         weighted = [(lex, _idf(frequencies.get(lex, 0), total)) for lex in lexemes]
         weighted.sort(key=lambda item: -item[1])
-        return weighted[:MAX_TERMS], average_length
+        unknown = tuple(
+            word
+            for word, lexes in per_word.items()
+            if lexes and not any(frequencies.get(lex) for lex in lexes)
+        )
+        return Lookup(weighted[:MAX_TERMS], average_length, unknown)
 
     def _bm25(
         self, query: str, scope: Scope, candidates: str, params: list, limit: int
@@ -101,7 +123,7 @@ class PostgresKeywordBackend(KeywordBackend):
         proportion, so it breaks near-ties without outweighing relevance; it reorders the
         ``limit`` best sections, it does not pull one in from beyond them.
         """
-        terms, length = self._lookup(query, scope)
+        terms, length, _ = self._lookup(query, scope)
         where, where_params = scope_clause(scope, alias="p")
         lexemes, idfs = [lex for lex, _ in terms], [idf for _, idf in terms]
         weight, weight_params = bm25_weight("p.tf", "p.length", "%s")
@@ -137,7 +159,7 @@ class PostgresKeywordBackend(KeywordBackend):
         brought them) pick the ``RESCORED`` most promising, which are then scored on all the
         words. A rare word brings all its sections, so on small sites the ranking is exact.
         """
-        terms, length = self._lookup(query, scope)
+        terms, length, _ = self._lookup(query, scope)
         if not terms:
             return []
         where, where_params = scope_clause(scope, alias="p")
@@ -229,35 +251,15 @@ class PostgresKeywordBackend(KeywordBackend):
     def did_you_mean(self, query: str, scope: Scope) -> str | None:
         """Replace words the index has never seen (neither the word nor its stem, and not a
         stop word) with the closest word it has, by trigram similarity."""
-        words = _WORD.findall(query.lower())
-        unknown = self._unknown_words(words, scope)
+        unknown = set(self._lookup(query, scope).unknown_words)
+        if not unknown:
+            return None
         corrected, changed = [], False
-        for word in words:
+        for word in _WORD.findall(query.lower()):
             replacement = _closest(word, scope) if word in unknown and len(word) >= 4 else None
             corrected.append(replacement or word)
             changed |= bool(replacement)
         return " ".join(corrected) if changed else None
-
-    def _unknown_words(self, words: list[str], scope: Scope) -> set[str]:
-        if not words:
-            return set()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                SELECT w FROM unnest(%s::text[]) AS w
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM search_searchterm t
-                    WHERE t.index_name = %s AND t.locale = %s AND (
-                        (t.kind = 'word' AND t.word = w) OR
-                        (t.kind = 'lexeme' AND t.word = ANY(
-                            tsvector_to_array(to_tsvector(%s::regconfig, w))))
-                    )
-                ) AND tsvector_to_array(to_tsvector(%s::regconfig, w)) <> '{}'
-                """,
-                [words, scope.index_name, scope.locale, ts_config(scope.locale),
-                 ts_config(scope.locale)],
-            )  # fmt: skip
-            return {row[0] for row in cursor}
 
 
 def _prefix_query(words: list[str]) -> str:

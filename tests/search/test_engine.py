@@ -6,10 +6,15 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kb.models import ArticlePage
+from search.embedders import get_embedder
 from search.engine import QueryError, SearchRequest, search
+from search.indexing import index_sections, refresh_vocabulary
 from search.models import PromotedResult, SearchDocument, Synonym
+from search.sources import Section
 from tests.factories import ArticlePageFactory, block, make_user
 
 
@@ -153,3 +158,37 @@ def test_queries_in_a_language_the_model_does_not_know_lean_on_keywords(help_cen
     assert spanish.hits and spanish.hits[0].title == "Cambia tu plan"
     explicit = search(SearchRequest(query="cambiar plan", locale="es", semantic_ratio=0.5))
     assert explicit.semantic_ratio == 0.5  # a caller's choice always wins
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_vector_search_on_a_side_connection_finds_the_same(monkeypatch):
+    """With persistent connections the vector search runs on the embedding thread's own
+    connection (search/parallel.py); the customer must get exactly the same answer."""
+    embedder = get_embedder()
+    for object_id, title, body in [
+        ("refund", "Refund not showing up", "Where is my refund? It can take five days."),
+        ("card", "Activate your card", "Your new card arrives in an envelope; activate it."),
+        ("pin", "Change your PIN", "Pick a new PIN at any cash machine."),
+    ]:
+        section = Section(section="", title=title, body=body, locale="en", heading="",
+                          position=0, url=f"/{object_id}/")  # fmt: skip
+        index_sections("doc", object_id, [section], index_name="side", embedder=embedder)
+    refresh_vocabulary("side")
+
+    def run_and_trace():
+        with CaptureQueriesContext(connection) as here:
+            result = search(SearchRequest(query="my money never came back", locale="en",
+                                          index_name="side"))  # fmt: skip
+        nearest = [  # the query's nearest sections (not the top hit's neighbours)
+            q for q in here.captured_queries if "ORDER BY d.embedding <=> '[" in q["sql"]
+        ]
+        return result, bool(nearest)
+
+    alone, on_this_connection = run_and_trace()
+    assert on_this_connection  # tests keep no connections: everything on this one
+    # A tiny CONN_MAX_AGE counts as persistent, and the side connection is closed after use.
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0.001)
+    side, on_this_connection = run_and_trace()
+    assert not on_this_connection
+    assert [hit.id for hit in side.hits] == [hit.id for hit in alone.hits]
+    assert side.hits[0].id == "refund" and side.confidence == alone.confidence
