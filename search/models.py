@@ -71,6 +71,22 @@ class SearchDocument(models.Model):
                 ef_construction=64,
                 opclasses=["vector_cosine_ops"],
             ),
+            # One graph per shipped language: a search walks only its own language's vectors.
+            # Through the shared graph, a query whose nearest sections are in the other
+            # language ("zapier", "change language to Spanish") scanned 20,000 of them before
+            # finding its own, in 100-130 ms, and could return fewer results than asked for
+            # (docs/search_speed.md). Other locales use the shared graph.
+            *[
+                HnswIndex(
+                    name=f"search_doc_embedding_{code}",
+                    fields=["embedding"],
+                    m=16,
+                    ef_construction=64,
+                    opclasses=["vector_cosine_ops"],
+                    condition=models.Q(locale=code),
+                )
+                for code in ("en", "es")
+            ],
             models.Index(fields=["index_name", "locale", "source"]),
             models.Index(fields=["index_name", "source", "object_id"]),
         ]

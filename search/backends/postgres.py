@@ -277,7 +277,7 @@ def _closest(word: str, scope: Scope) -> str | None:
     not reveal restricted content."""
     max_edits = 1 if len(word) < 8 else 2
     swaps = [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)]
-    where, where_params = scope_clause(scope)
+    where, where_params = scope_clause(scope, alias="p")
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -288,9 +288,10 @@ def _closest(word: str, scope: Scope) -> str | None:
                    OR (left(t.word, 1) = left(%s, 1)
                        AND abs(length(t.word) - length(%s)) <= %s
                        AND levenshtein_less_equal(t.word, %s, %s) <= %s))
-              AND EXISTS (
-                  SELECT 1 FROM search_searchdocument d
-                  WHERE {where} AND d.search_vector @@ plainto_tsquery(%s::regconfig, t.word))
+              AND EXISTS (  -- in a visible section: the postings index answers alone
+                  SELECT 1 FROM search_searchposting p
+                  WHERE {where}
+                    AND p.lexeme = ANY(tsvector_to_array(to_tsvector(%s::regconfig, t.word))))
             ORDER BY CASE WHEN t.word = ANY(%s) THEN 1
                           ELSE levenshtein_less_equal(t.word, %s, 3) END,
                      t.documents DESC
