@@ -32,23 +32,33 @@ class Rate:
 
 def hit(key: str, rate: Rate | str, now: datetime | None = None) -> bool:
     """Count one attempt for ``key``; return False when the window's limit is exceeded."""
-    if isinstance(rate, str):
-        rate = Rate.parse(rate)
+    return hit_all([(key, rate)], now)
+
+
+def hit_all(checks: list[tuple[str, Rate | str]], now: datetime | None = None) -> bool:
+    """Count one attempt against each (key, rate) in one statement (a visitor and their
+    network, say); return False when any window's limit is exceeded. Every key is counted."""
     now = now or datetime.now(UTC)
     epoch = int(now.timestamp())
-    window = datetime.fromtimestamp(epoch - epoch % rate.seconds, tz=UTC)
+    rows, limits = [], {}
+    for key, rate in checks:
+        rate = Rate.parse(rate) if isinstance(rate, str) else rate
+        window = datetime.fromtimestamp(epoch - epoch % rate.seconds, tz=UTC)
+        rows.append((key[:200], window))
+        limits[key[:200]] = rate.limit
+    values = ", ".join(["(%s, %s, 1)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            INSERT INTO core_ratelimitcounter (key, window_start, count) VALUES (%s, %s, 1)
+            f"""
+            INSERT INTO core_ratelimitcounter (key, window_start, count) VALUES {values}
             ON CONFLICT (key, window_start)
             DO UPDATE SET count = core_ratelimitcounter.count + 1
-            RETURNING count
+            RETURNING key, count
             """,
-            [key[:200], window],
+            [value for row in rows for value in row],
         )
-        (count,) = cursor.fetchone()
-    return count <= rate.limit
+        counts = cursor.fetchall()
+    return all(count <= limits[key] for key, count in counts)
 
 
 def purge_expired(older_than_seconds: int = 2 * 86400) -> int:

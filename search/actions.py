@@ -83,9 +83,10 @@ def check_rate(kind: str, request: HttpRequest, visitor: str | None = None) -> N
     visitor = visitor or session_hash(request)
     network = ratelimit.Rate(rate.limit * NETWORK_FACTOR, rate.seconds)
     with relaxed_commit():  # counters: see core.durability
-        visitor_ok = ratelimit.hit(f"search:{kind}:v:{visitor}", rate)
-        network_ok = ratelimit.hit(f"search:{kind}:n:{ip_hash(request)}", network)
-    if not (visitor_ok and network_ok):
+        allowed = ratelimit.hit_all(
+            [(f"search:{kind}:v:{visitor}", rate), (f"search:{kind}:n:{ip_hash(request)}", network)]
+        )
+    if not allowed:
         epoch = int(datetime.now(UTC).timestamp())
         raise RateLimited(retry_after=rate.seconds - epoch % rate.seconds)
 

@@ -157,7 +157,10 @@ class SearchView(SearchAPIView):
         log = actions.log_search(
             search_request, result, channel="api", session=session, request=request
         )
-        return Response(SearchResponseSerializer({**result.as_dict(), "query_id": log.pk}).data)
+        # The engine's result already has the documented shape: SearchResponseSerializer
+        # describes it for the schema, and tests/search/test_api.py holds the two equal.
+        # Running ten hits through nested serializers cost ~2 ms per search.
+        return Response({**result.as_dict(), "query_id": log.pk})
 
 
 class SuggestView(SearchAPIView):

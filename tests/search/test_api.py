@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from search.models import SearchClick, SearchDocument, SearchQueryLog
+from search.serializers import SearchResponseSerializer
 
 SEARCH = "/api/v1/search"
 SUGGEST = "/api/v1/search/suggest"
@@ -54,6 +55,8 @@ def test_search_returns_the_public_article_explained_with_next_steps(client, sit
     assert body["locale"] == "en"
     for key in ("total", "did_you_mean", "confidence", "answer_likely_missing", "latency_ms"):
         assert key in body
+    # What the OpenAPI schema promises is exactly what is sent: nothing missing, nothing extra.
+    assert json.loads(json.dumps(SearchResponseSerializer(body).data)) == body
 
 
 @pytest.mark.parametrize(
