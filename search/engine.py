@@ -21,7 +21,7 @@ from .backends.base import Hit, Scope, get_keyword_backend, get_vector_backend
 from .backends.postgres import query_memo
 from .embedders import get_embedder
 from .models import DEFAULT_INDEX, SearchDocument
-from .next_steps import build_next_steps, confidence_of
+from .next_steps import build_next_steps, confidence_of, related_objects
 from .promotions import promoted_candidates
 from .ranking import FUSIONS, Candidate, collapse
 
@@ -173,6 +173,10 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
         candidates = [c for c in candidates if (c.source, str(c.object_id)) not in dropped]
     candidates = promoted_candidates(request, scope, [c for c in candidates if _relevant(c)])
     top = candidates[: request.limit]
+    # Related articles (the top hit's neighbours) are looked up while the snippets are made.
+    related = None
+    if top and parallel.side_connection_usable():
+        related = parallel.soon(related_objects, top[0], scope, uses_database=True)
     hits = _materialise(top, request, scope, correction)
     confidence = confidence_of(top[0] if top else None)
     missing = confidence < settings.FARO_SEARCH["MISSING_THRESHOLD"]
@@ -185,7 +189,15 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
         did_you_mean=correction,
         confidence=round(confidence, 4),
         answer_likely_missing=missing,
-        next_steps=build_next_steps(hits, top, scope, missing, request.locale, request.query),
+        next_steps=build_next_steps(
+            hits,
+            top,
+            scope,
+            missing,
+            request.locale,
+            request.query,
+            related=related.result() if related else None,
+        ),
         latency_ms=round((time.perf_counter() - started) * 1000, 2),
     )
 
@@ -211,10 +223,18 @@ def _fuse(request, scope, kw_hits, sem_hits, correction, query_vector) -> list[C
     kw = {h.doc_id: h for h in kw_hits}
     sem = {h.doc_id: h for h in sem_hits}
     missing_kw = [doc_id for doc_id in sem if doc_id not in kw]
+    missing_sem = [doc_id for doc_id in kw if doc_id not in sem]
+    # Both completions at once when another connection may help: similarity on the side.
+    similarity = None
+    if missing_sem and parallel.side_connection_usable():
+        similarity = parallel.soon(
+            vector.score, query_vector, scope, missing_sem, uses_database=True
+        )
     if missing_kw and request.semantic_ratio < 1:
         kw.update(keyword.score(correction or request.query, scope, missing_kw))
-    missing_sem = [doc_id for doc_id in kw if doc_id not in sem]
-    if missing_sem:
+    if similarity:
+        sem.update(similarity.result())
+    elif missing_sem:
         sem.update(vector.score(query_vector, scope, missing_sem))
     sections: dict[int, tuple[Hit | None, Hit | None]] = {
         doc_id: (kw.get(doc_id), sem.get(doc_id)) for doc_id in set(kw) | set(sem)

@@ -56,8 +56,15 @@ def human_step(locale: str) -> dict:
 
 
 def build_next_steps(
-    hits: list, top: list[Candidate], scope: Scope, missing: bool, locale: str, query: str = ""
+    hits: list,
+    top: list[Candidate],
+    scope: Scope,
+    missing: bool,
+    locale: str,
+    query: str = "",
+    related: list[dict] | None = None,
 ) -> list[dict]:
+    """``related``: ``related_objects`` of the top hit when the caller already has them."""
     steps: list[dict] = []
     if missing:
         steps.append(human_step(locale))
@@ -73,7 +80,8 @@ def build_next_steps(
                 "url": best.url,
             }
         )
-        related = related_objects(top[0], scope)
+        if related is None:
+            related = related_objects(top[0], scope)
         if related:
             steps.append({"type": "related", "items": related})
     if not missing:

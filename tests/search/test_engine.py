@@ -162,8 +162,9 @@ def test_queries_in_a_language_the_model_does_not_know_lean_on_keywords(help_cen
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_vector_search_on_a_side_connection_finds_the_same(monkeypatch):
-    """With persistent connections the vector search runs on the embedding thread's own
-    connection (search/parallel.py); the customer must get exactly the same answer."""
+    """With persistent connections the vector search and the related articles (and, on indexes
+    larger than the candidate pool, the similarity of keyword-only hits) run on other threads'
+    own connections (search/parallel.py); the customer must get exactly the same answer."""
     embedder = get_embedder()
     for object_id, title, body in [
         ("refund", "Refund not showing up", "Where is my refund? It can take five days."),
@@ -192,3 +193,6 @@ def test_vector_search_on_a_side_connection_finds_the_same(monkeypatch):
     assert not on_this_connection
     assert [hit.id for hit in side.hits] == [hit.id for hit in alone.hits]
     assert side.hits[0].id == "refund" and side.confidence == alone.confidence
+    # the explanations and the related articles agree too
+    assert [hit.explanation for hit in side.hits] == [hit.explanation for hit in alone.hits]
+    assert side.next_steps == alone.next_steps
