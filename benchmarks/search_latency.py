@@ -334,7 +334,13 @@ def table_row(run: Run) -> str:
 _depth = threading.local()
 
 
+SIDE = " (side thread)"
+
+
 def _timed(name: str, function, totals: dict[str, float]):
+    """Time ``function``'s outermost calls into ``totals``, apart when they run on one of the
+    search's side threads (search/parallel.py): those overlap the request thread's parts."""
+
     def wrapper(*args, **kwargs):
         outer = getattr(_depth, "value", 0) == 0
         _depth.value = getattr(_depth, "value", 0) + 1
@@ -344,22 +350,24 @@ def _timed(name: str, function, totals: dict[str, float]):
         finally:
             _depth.value -= 1
             if outer:
-                totals[name] = totals.get(name, 0.0) + (time.perf_counter() - started) * 1000
+                key = name if threading.current_thread() is threading.main_thread() else name + SIDE
+                totals[key] = totals.get(key, 0.0) + (time.perf_counter() - started) * 1000
 
     return wrapper
 
 
 PARTS = {
     "query embedding": ("search.embedders", "SentenceTransformerEmbedder", "embed_query"),
-    "did you mean (trigram)": ("search.backends.postgres", "PostgresKeywordBackend",
-                               "did_you_mean"),
-    "keyword retrieval (FTS)": ("search.backends.postgres", "PostgresKeywordBackend", "search"),
+    "vocabulary + did you mean": ("search.backends.postgres", "PostgresKeywordBackend",
+                                  "did_you_mean"),
+    "keyword retrieval (BM25)": ("search.backends.postgres", "PostgresKeywordBackend", "search"),
     "vector retrieval (HNSW)": ("search.backends.pgvector", "PgvectorBackend", "search"),
     "complete keyword scores": ("search.backends.postgres", "PostgresKeywordBackend", "score"),
     "complete vector scores": ("search.backends.pgvector", "PgvectorBackend", "score"),
     "snippets (ts_headline)": ("search.backends.postgres", "PostgresKeywordBackend",
-                               "highlight"),
+                               "highlight_many"),
     "related articles (HNSW)": ("search.backends.pgvector", "PgvectorBackend", "neighbours"),
+    "waiting for side threads": ("concurrent.futures", "Future", "result"),
 }  # fmt: skip
 
 
@@ -384,9 +392,7 @@ def breakdown(queries: list[tuple[str, str]], count: int) -> dict:
             klass = UncachedSentenceTransformerEmbedder
         originals.append((klass, attr, klass.__dict__.get(attr)))
         setattr(klass, attr, _timed(name, getattr(klass, attr), totals))
-    per_part: dict[str, list[float]] = {name: [] for name in PARTS}
-    per_part["whole search()"] = []
-    per_part["other (Python, vocabulary, promotions, rows)"] = []
+    timings: list[dict[str, float]] = []
     sql_counts = []
     embedder = get_embedder()
     try:
@@ -399,11 +405,9 @@ def breakdown(queries: list[tuple[str, str]], count: int) -> dict:
                 engine.search(engine.SearchRequest(query=text, locale=locale))
                 whole = (time.perf_counter() - started) * 1000
             sql_counts.append(len(captured))
-            per_part["whole search()"].append(whole)
-            for name in PARTS:
-                per_part[name].append(totals.get(name, 0.0))
-            per_part["other (Python, vocabulary, promotions, rows)"].append(
-                whole - sum(totals.values())
+            own = sum(ms for name, ms in totals.items() if not name.endswith(SIDE))
+            timings.append(
+                {**totals, "whole search()": whole, "other (Python, promotions, rows)": whole - own}
             )
     finally:
         for klass, attr, original in originals:
@@ -423,6 +427,11 @@ def breakdown(queries: list[tuple[str, str]], count: int) -> dict:
             precomputed.append((time.perf_counter() - started) * 1000)
     finally:
         UncachedSentenceTransformerEmbedder.embed_query = original_embed_query
+    candidates = [*PARTS, *(name + SIDE for name in PARTS)]
+    names = [name for name in candidates if any(name in t for t in timings)]
+    per_part = {name: [t.get(name, 0.0) for t in timings] for name in names}
+    for name in ("other (Python, promotions, rows)", "whole search()"):
+        per_part[name] = [t[name] for t in timings]
     per_part["search() with the vector given"] = precomputed
     rows = {
         name: {
@@ -434,6 +443,7 @@ def breakdown(queries: list[tuple[str, str]], count: int) -> dict:
     }
     return {
         "queries": len(sample),
+        # on the request's own connection; side threads run theirs on their own
         "sql_statements_median": statistics.median(sql_counts),
         "parts": rows,
     }
@@ -449,11 +459,16 @@ def explain(text: str, locale: str) -> dict:
 
     from search import engine
 
-    with CaptureQueriesContext(connection) as captured:
-        engine.search(engine.SearchRequest(query=text, locale=locale))
+    age = connection.settings_dict["CONN_MAX_AGE"]
+    connection.settings_dict["CONN_MAX_AGE"] = 0  # every statement on this connection
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            engine.search(engine.SearchRequest(query=text, locale=locale))
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = age
     statements = [q["sql"] for q in captured.captured_queries]
     keyword = next(s for s in statements if "WITH cand AS MATERIALIZED" in s)
-    vector = next(s for s in statements if "ORDER BY d.embedding <=>" in s)
+    vector = next(s for s in statements if "ORDER BY d.embedding <=> '[" in s)
     plans = {}
     for name, sql in (("keyword", keyword), ("vector", vector)):
         with connection.cursor() as cursor:  # pgvector settings come with the connection

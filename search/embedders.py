@@ -161,6 +161,7 @@ class SentenceTransformerEmbedder(Embedder):
 
 def _trace(model, example: dict):
     """(frozen graph, names of its tensor inputs), or None; see ``_single``."""
+    import logging
     import warnings
 
     import torch
@@ -179,6 +180,10 @@ def _trace(model, example: dict):
 
     probes = ["help", "How do I change the email address on my account and keep my history?"]
     tokenize = getattr(model, "preprocess", model.tokenize)
+    # Tracing reads every attribute of the model, deprecated ones too, which log a warning.
+    library_log = logging.getLogger("sentence_transformers")
+    level = library_log.level
+    library_log.setLevel(logging.ERROR)
     try:
         with torch.inference_mode(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -196,6 +201,8 @@ def _trace(model, example: dict):
                     return None
     except Exception:  # any failure to trace means "use the eager model"
         return None
+    finally:
+        library_log.setLevel(level)
     return graph, keys
 
 
