@@ -57,6 +57,17 @@ def start_embedded_postgres() -> str:
     return host
 
 
+def shared_buffers_wanted() -> str:
+    """``FARO_PG_SHARED_BUFFERS``, else 1 GB, or an eighth of the machine's memory if smaller
+    (a laptop or a small container must still be able to start the server)."""
+    import psutil
+
+    configured = os.environ.get("FARO_PG_SHARED_BUFFERS", "").strip()
+    if configured:
+        return configured
+    return f"{min(1024, psutil.virtual_memory().total // 8 // 2**20)}MB"
+
+
 def _configure_server(conn: Any) -> None:
     """Give the embedded server the memory a search index needs.
 
@@ -67,7 +78,7 @@ def _configure_server(conn: Any) -> None:
     server starts (the embedded server stops with its last user). ``FARO_PG_SHARED_BUFFERS``
     overrides it; memory is only taken as pages are used.
     """
-    wanted = os.environ.get("FARO_PG_SHARED_BUFFERS", "1GB")
+    wanted = shared_buffers_wanted()
     stored = conn.execute(
         "SELECT setting FROM pg_file_settings "
         "WHERE name = 'shared_buffers' AND sourcefile LIKE '%postgresql.auto.conf'"

@@ -5,6 +5,8 @@ import os
 import pytest
 from django.db import connection
 
+from config.database import shared_buffers_wanted
+
 
 def test_runs_on_postgresql_with_search_extensions(db):
     assert connection.vendor == "postgresql"
@@ -43,4 +45,4 @@ def test_embedded_server_is_given_memory_for_the_search_indexes(db):
             "SELECT setting FROM pg_file_settings WHERE name = 'shared_buffers'"
             " AND sourcefile LIKE '%%postgresql.auto.conf'"
         )
-        assert cursor.fetchone() == (os.environ.get("FARO_PG_SHARED_BUFFERS", "1GB"),)
+        assert cursor.fetchone() == (shared_buffers_wanted(),)
