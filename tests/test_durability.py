@@ -1,4 +1,8 @@
-"""Asynchronous commits stay confined to counters and analytics (core.durability)."""
+"""Asynchronous commits stay confined to counters and analytics (core.durability).
+
+Real commits need ``transaction=True``; ``serialized_rollback`` puts back what migrations
+created (content types, the Wagtail root), or a later transactional test cannot restore them.
+"""
 
 import pytest
 from django.db import connection, transaction
@@ -14,7 +18,7 @@ def _synchronous_commit() -> str:
         return cursor.fetchone()[0]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_relaxed_commit_applies_to_its_own_transaction_only():
     with relaxed_commit():
         assert _synchronous_commit() == "off"
@@ -24,7 +28,7 @@ def test_relaxed_commit_applies_to_its_own_transaction_only():
     assert _synchronous_commit() == "on"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_relaxed_commit_never_relaxes_an_outer_transaction():
     """A support request's transaction that counts a rate limit must stay durable."""
     with transaction.atomic():
@@ -33,7 +37,7 @@ def test_relaxed_commit_never_relaxes_an_outer_transaction():
         assert _synchronous_commit() == "on"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_relaxed_commit_rolls_back_on_error():
     with pytest.raises(RuntimeError), relaxed_commit():
         ratelimit.hit("durability:error", "5/minute")
