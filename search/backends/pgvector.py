@@ -34,23 +34,35 @@ class PgvectorBackend(VectorBackend):
         return self._nearest("%s::vector", [query], scope, limit)
 
     def _nearest(self, target: str, target_params: list, scope: Scope, limit: int) -> list[Hit]:
-        """The ``limit`` visible sections nearest to ``target`` (SQL for a vector)."""
+        """The ``limit`` visible sections nearest to ``target`` (SQL for a vector).
+
+        The HNSW scan is approximate and can end before it has found ``limit`` visible rows
+        (pgvector's ``max_scan_tuples``, or entries of deleted rows not yet vacuumed). When it
+        returns fewer than asked, the scope is ranked exactly instead (an ``ORDER BY`` the index
+        cannot serve): a visitor never gets fewer results than exist because the graph gave up.
+        On a small index that costs next to nothing; on a large one it is rare.
+        """
+        rows = self._ranked(f"d.embedding <=> {target}", target_params, scope, limit)
+        if len(rows) < limit:
+            rows = self._ranked(f"(d.embedding <=> {target}) + 0", target_params, scope, limit)
+        hits = [Hit(r[0], r[1], r[2], r[3], 1.0 - float(r[4])) for r in rows]
+        # relaxed_order may return rows slightly out of order: sort by similarity.
+        return sorted(hits, key=lambda hit: -hit.score)
+
+    def _ranked(self, distance: str, target_params: list, scope: Scope, limit: int) -> list:
         where, params = scope_clause(scope)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                SELECT d.id, d.object_id, d.source, d.section,
-                       d.embedding <=> {target} AS distance
+                SELECT d.id, d.object_id, d.source, d.section, {distance} AS distance
                 FROM search_searchdocument d
                 WHERE {where} AND d.embedding IS NOT NULL
-                ORDER BY d.embedding <=> {target} LIMIT %s
+                ORDER BY {distance} LIMIT %s
                 """,
                 [*target_params, *params, *target_params, limit],
             )
-            rows = cursor.fetchall()
-        hits = [Hit(r[0], r[1], r[2], r[3], 1.0 - float(r[4])) for r in rows]
-        # relaxed_order may return rows slightly out of order: sort by similarity.
-        return sorted(hits, key=lambda hit: -hit.score)
+            # no distance: the target section has no vector (yet)
+            return [row for row in cursor.fetchall() if row[4] is not None]
 
     def score(self, vector, scope: Scope, doc_ids: list[int]) -> dict[int, Hit]:
         if not doc_ids:
