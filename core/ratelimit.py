@@ -37,7 +37,8 @@ def hit(key: str, rate: Rate | str, now: datetime | None = None) -> bool:
 
 def hit_all(checks: list[tuple[str, Rate | str]], now: datetime | None = None) -> bool:
     """Count one attempt against each (key, rate) in one statement (a visitor and their
-    network, say); return False when any window's limit is exceeded. Every key is counted."""
+    network, say); return False when any window's limit is exceeded. Every key is counted;
+    keys must differ (one statement cannot update a row twice)."""
     now = now or datetime.now(UTC)
     epoch = int(now.timestamp())
     rows, limits = [], {}

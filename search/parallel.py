@@ -1,10 +1,11 @@
 """Work a search hands to another thread, to use the second core while the first waits.
 
 A search spends most of its time waiting: on PostgreSQL for the keyword SQL (another process,
-another core) and on the model for the query vector. The model's arithmetic releases the GIL, so
-embedding the query on a thread overlaps the keyword SQL; and when this process keeps database
-connections (``CONN_MAX_AGE``), the thread goes on to run the vector search on its own
-connection while the keyword SQL is still running. docs/search_speed.md has the measurements.
+another core) and on the model for the query vector. Embedding the query on a thread overlaps
+the keyword SQL; and when this process keeps database connections (``CONN_MAX_AGE``), the thread
+goes on to run the vector search on its own connection while the keyword SQL is still running.
+The two still share the machine's cores and memory: embedding takes about twice as long while
+PostgreSQL works on the other core (docs/search_speed.md has the measurements).
 """
 
 from __future__ import annotations
