@@ -76,9 +76,9 @@ class PostgresKeywordBackend(KeywordBackend):
         return found
 
     def _look_up(self, query: str, scope: Scope) -> Lookup:
-        """Two statements: the lexemes of the query (synonyms added) and of each typed word,
-        then their document frequencies and the index size. "Did you mean" reads the unknown
-        words from the same lookup the ranking uses."""
+        """Three statements: the synonyms, the lexemes of the query (synonyms added) and of
+        each typed word, then their document frequencies and the index size. "Did you mean"
+        reads the unknown words from the same lookup the ranking uses."""
         words = list(dict.fromkeys(_WORD.findall(query.lower())))
         config = ts_config(scope.locale)
         with connection.cursor() as cursor:
@@ -249,8 +249,8 @@ class PostgresKeywordBackend(KeywordBackend):
             return [Hit(row[0], row[1], row[2], row[3], float(row[4])) for row in cursor]
 
     def did_you_mean(self, query: str, scope: Scope) -> str | None:
-        """Replace words the index has never seen (neither the word nor its stem, and not a
-        stop word) with the closest word it has, by trigram similarity."""
+        """Replace words the index has never seen (none of their stems, and not a stop word)
+        with the closest word it has, by trigram similarity."""
         unknown = set(self._lookup(query, scope).unknown_words)
         if not unknown:
             return None
