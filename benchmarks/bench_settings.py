@@ -26,14 +26,13 @@ FARO_SUGGEST_RATE = "100000000/minute"
 
 # Every query is embedded (no per-process LRU); BENCH_QUERY_CACHE=1 keeps the production LRU.
 if os.environ.get("BENCH_QUERY_CACHE", "0") != "1":
+    from benchmarks.bench_embedder import UNCACHED
+
     FARO_SEARCH = {
         **FARO_SEARCH,
         "EMBEDDERS": {
-            **FARO_SEARCH["EMBEDDERS"],
-            "default": {
-                **FARO_SEARCH["EMBEDDERS"]["default"],
-                "BACKEND": "benchmarks.bench_embedder.UncachedSentenceTransformerEmbedder",
-            },
+            alias: {**config, "BACKEND": UNCACHED.get(config["BACKEND"], config["BACKEND"])}
+            for alias, config in FARO_SEARCH["EMBEDDERS"].items()
         },
     }
 

@@ -19,7 +19,8 @@ def post_worker_init(worker):
 
         torch.set_num_threads(int(os.environ["BENCH_TORCH_THREADS"]))
 
-    from search.embedders import get_embedder
+    from search.embedders import embedder_for
 
-    get_embedder().embed_query("warm up the model")
+    embedder_for("en").embed_query("warm up the model")
+    embedder_for("es").embed_query("calentar el modelo")
     connection.ensure_connection()

@@ -184,6 +184,11 @@ class Generator:
                 for unit in article.units:
                     self.sentences_by_area[area] += unit.sentences
 
+    @staticmethod
+    def locale(k: int) -> str:
+        """Object ``k``'s language: the first draw of its generator (as in ``sections``)."""
+        return "en" if random.Random(1_000_003 * k + 17).random() < 0.5 else "es"
+
     def sections(self, k: int):
         from search.sources import Section
 
@@ -279,6 +284,54 @@ class Composer:
         return out
 
 
+def _wanted(gen: Generator, k: int, composed_from: int) -> str:
+    """The embedding_model the rows of object ``k`` should carry."""
+    from search.embedders import embedder_for
+
+    name = embedder_for(gen.locale(k)).name
+    return COMPOSED + name if k >= composed_from else name
+
+
+def _chunk_embedders(objects: dict, composed_from: int, composers: dict, embedded: list) -> dict:
+    """Per object, an embedder handing ``index_sections`` its vectors: its language's model for
+    the first ``composed_from`` objects (through the vector cache), composed ones after."""
+    from search.embedders import embedder_for
+
+    by_locale: dict[str, list[int]] = defaultdict(list)
+    for k, secs in objects.items():
+        by_locale[secs[0].locale].append(k)
+    chosen = {}
+    for locale, keys in by_locale.items():
+        model = embedder_for(locale)
+        real = [s for k in keys if k < composed_from for s in objects[k]]
+        texts = {s.embedding_text() for s in real}
+        by_hash = {_cache_key(model, t): t for t in texts}
+        vectors = _cached_vectors(list(by_hash))
+        todo = [t for h, t in by_hash.items() if h not in vectors]
+        if todo:
+            fresh = dict(zip([_cache_key(model, t) for t in todo], model.embed(todo), strict=True))
+            _store_vectors(fresh)
+            vectors.update(fresh)
+            embedded[0] += len(todo)
+        own = CachedEmbedder(model.name, {t: vectors[_cache_key(model, t)] for t in texts})
+        composer = composers.setdefault(model.name, Composer(model))
+        rest = [s for k in keys if k >= composed_from for s in objects[k]]
+        composed = CachedEmbedder(COMPOSED + model.name, composer.vectors(rest))
+        for k in keys:
+            chosen[k] = composed if k >= composed_from else own
+    return chosen
+
+
+def _cache_key(model, text: str) -> str:
+    """Vector cache key: the text's hash for the default model (as before per-language models),
+    the model name and text for any other."""
+    from search.embedders import get_embedder
+
+    if model.name == get_embedder().name:
+        return content_hash_text(text)
+    return content_hash_text(model.name + "\n" + text)
+
+
 def composition_check(gen: Generator, model, objects: int = 20) -> dict:
     """Cosine similarity between composed and model vectors of the same sections."""
     sections = [s for k in range(objects) for s in gen.sections(k)]
@@ -359,7 +412,6 @@ def build(sections: int, model_sections: int = 10_000) -> dict:
     composed ones, then refresh the vocabulary and the Wagtail index. Resumable and idempotent."""
     from django.db import connection, transaction
 
-    from search.embedders import get_embedder
     from search.indexing import index_sections, refresh_vocabulary
     from search.models import SearchDocument
 
@@ -370,13 +422,15 @@ def build(sections: int, model_sections: int = 10_000) -> dict:
     _ensure_cache_table()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT object_id::int, bool_or(embedding_model LIKE %s) FROM search_searchdocument "
+            "SELECT object_id::int, min(embedding_model) FROM search_searchdocument "
             "WHERE index_name = 'default' AND source = %s GROUP BY object_id",
-            [COMPOSED + "%", SOURCE],
+            [SOURCE],
         )
         present = dict(cursor.fetchall())
     extra = [k for k in present if k >= target]
-    missing = [k for k in range(target) if k not in present or present[k] != (k >= composed_from)]
+    # An object is redone when its rows were not made the way they are wanted now: by its
+    # language's embedder (real or composed), so a model change for a language re-embeds it.
+    missing = [k for k in range(target) if present.get(k) != _wanted(gen, k, composed_from)]
     changed = bool(extra or missing)
     if extra:
         _log(f"  removing {len(extra)} objects beyond the target")
@@ -384,42 +438,27 @@ def build(sections: int, model_sections: int = 10_000) -> dict:
             index_name="default", source=SOURCE, object_id__in=[str(k) for k in extra]
         ).delete()
     if missing:
-        model = get_embedder()
-        model_name = model.name
-        composer = Composer(model)
+        composers: dict[str, Composer] = {}
         rebuild_hnsw = len(missing) > 1000 and len(missing) * 4 > len(present)
         if rebuild_hnsw and _hnsw_exists():
             _log("  dropping the HNSW index for the bulk load (rebuilt after)")
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP INDEX IF EXISTS "{HNSW_INDEX}"')
         _log(f"  indexing {len(missing)} objects (of {target})")
-        done, embedded_total = 0, 0
+        done, embedded = 0, [0]
         for offset in range(0, len(missing), CHUNK_OBJECTS):
             chunk = missing[offset : offset + CHUNK_OBJECTS]
             objects = {k: gen.sections(k) for k in chunk}
-            real = [s for k, secs in objects.items() if k < composed_from for s in secs]
-            texts = {s.embedding_text() for s in real}
-            by_hash = {content_hash_text(t): t for t in texts}
-            vectors = _cached_vectors(list(by_hash))
-            todo = [t for h, t in by_hash.items() if h not in vectors]
-            if todo:
-                computed = model.embed(todo)
-                fresh = {content_hash_text(t): v for t, v in zip(todo, computed, strict=True)}
-                _store_vectors(fresh)
-                vectors.update(fresh)
-                embedded_total += len(todo)
-            embedder = CachedEmbedder(model_name, {t: vectors[content_hash_text(t)] for t in texts})
-            rest = [s for k, secs in objects.items() if k >= composed_from for s in secs]
-            composed = CachedEmbedder(COMPOSED + model_name, composer.vectors(rest))
+            chosen = _chunk_embedders(objects, composed_from, composers, embedded)
             with transaction.atomic():
                 for k, secs in objects.items():
-                    chosen = composed if k >= composed_from else embedder
-                    index_sections(SOURCE, str(k), secs, embedder=chosen)
+                    index_sections(SOURCE, str(k), secs, embedder=chosen[k])
             done += len(chunk)
             elapsed = time.perf_counter() - started
+            parts = sum(c.embedded for c in composers.values())
             _log(
-                f"  {done}/{len(missing)} objects, {embedded_total} sections and "
-                f"{composer.embedded} parts embedded, {elapsed:.0f} s"
+                f"  {done}/{len(missing)} objects, {embedded[0]} sections and "
+                f"{parts} parts embedded, {elapsed:.0f} s"
             )
     if not _hnsw_exists():
         _create_hnsw()

@@ -357,7 +357,9 @@ def _timed(name: str, function, totals: dict[str, float]):
 
 
 PARTS = {
-    "query embedding": ("search.embedders", "SentenceTransformerEmbedder", "embed_query"),
+    "query embedding": ("benchmarks.bench_embedder", "UncachedSentenceTransformerEmbedder",
+                        "embed_query"),
+    "query embedding (e5)": ("benchmarks.bench_embedder", "UncachedE5Embedder", "embed_query"),
     "vocabulary + did you mean": ("search.backends.postgres", "PostgresKeywordBackend",
                                   "did_you_mean"),
     "keyword retrieval (BM25)": ("search.backends.postgres", "PostgresKeywordBackend", "search"),
@@ -379,22 +381,19 @@ def breakdown(queries: list[tuple[str, str]], count: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from benchmarks.bench_embedder import UncachedSentenceTransformerEmbedder
+    from benchmarks.bench_embedder import UncachedE5Embedder, UncachedSentenceTransformerEmbedder
     from search import engine
-    from search.embedders import get_embedder
+    from search.embedders import embedder_for
 
     sample = queries[:count]
     totals: dict[str, float] = {}
     originals = []
     for name, (module, cls, attr) in PARTS.items():
         klass = getattr(importlib.import_module(module), cls)
-        if name == "query embedding":
-            klass = UncachedSentenceTransformerEmbedder
         originals.append((klass, attr, klass.__dict__.get(attr)))
         setattr(klass, attr, _timed(name, getattr(klass, attr), totals))
     timings: list[dict[str, float]] = []
     sql_counts = []
-    embedder = get_embedder()
     try:
         for text, locale in sample[:10]:  # warm up
             engine.search(engine.SearchRequest(query=text, locale=locale))
@@ -416,17 +415,19 @@ def breakdown(queries: list[tuple[str, str]], count: int) -> dict:
             else:
                 setattr(klass, attr, original)
     # The same searches with the query vector precomputed: SQL + Python only.
-    vectors = {text: embedder.embed_query(text) for text, _ in sample}
+    vectors = {text: embedder_for(locale).embed_query(text) for text, locale in sample}
     precomputed = []
-    original_embed_query = UncachedSentenceTransformerEmbedder.embed_query
-    UncachedSentenceTransformerEmbedder.embed_query = lambda self, text: vectors[text]
+    uncached = (UncachedSentenceTransformerEmbedder, UncachedE5Embedder)
+    for klass in uncached:
+        klass.embed_query = lambda self, text: vectors[text]
     try:
         for text, locale in sample:
             started = time.perf_counter()
             engine.search(engine.SearchRequest(query=text, locale=locale))
             precomputed.append((time.perf_counter() - started) * 1000)
     finally:
-        UncachedSentenceTransformerEmbedder.embed_query = original_embed_query
+        for klass in uncached:
+            del klass.embed_query
     candidates = [*PARTS, *(name + SIDE for name in PARTS)]
     names = [name for name in candidates if any(name in t for t in timings)]
     per_part = {name: [t.get(name, 0.0) for t in timings] for name in names}

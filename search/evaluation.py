@@ -31,7 +31,7 @@ from .sources import Section, overview_section, split_plain_text
 
 SOURCE = "eval"
 PAGE_SIZE = 10  # what the search page shows
-THRESHOLDS = [round(0.20 + 0.025 * i, 3) for i in range(29)]  # 0.20 … 0.90
+THRESHOLDS = [round(0.20 + 0.025 * i, 3) for i in range(31)]  # 0.20 … 0.95 (e5 scores high)
 
 
 class EvalError(ValueError):
@@ -378,20 +378,22 @@ def capture_candidates(store: Captured) -> Iterator[list[str]]:
         FUSIONS.pop(name, None)
 
 
-def refuse(captured: list[Candidate], fusion: str, ratio: float) -> list[str]:
+def refuse(captured: list[Candidate], fusion: str, ratio: float, floor: float) -> list[str]:
     """The ranking ``fusion`` at ``ratio`` would give the captured candidates, after the same
-    relevance filter ``search()`` applies to the fused list (when the engine has one)."""
+    relevance filter ``search()`` applies to the fused list."""
     candidates = [replace(c, matched=list(c.matched)) for c in captured]
-    kept = getattr(engine, "_relevant", None)
-    return [c.object_id for c in FUSIONS[fusion](candidates, ratio) if kept is None or kept(c)]
+    return [c.object_id for c in FUSIONS[fusion](candidates, ratio) if engine._relevant(c, floor)]
 
 
-def sweep(captured: Captured, qrels: dict[str, dict[str, int]], ratios: list[float]) -> list[dict]:
-    """nDCG@10 and MRR@10 of every registered fusion at every ratio, on the same candidates."""
+def sweep(
+    captured: Captured, qrels: dict[str, dict[str, int]], ratios: list[float], floor: float
+) -> list[dict]:
+    """nDCG@10 and MRR@10 of every registered fusion at every ratio, on the same candidates
+    (``floor``: the relevance floor of the language's embedder)."""
     rows = []
     judged = {qid: qrels[qid] for qid in captured if qid in qrels}
     for fusion in [name for name in FUSIONS if not name.startswith("_")]:
         for ratio in ratios:
-            rankings = {qid: refuse(c, fusion, ratio) for qid, c in captured.items()}
+            rankings = {qid: refuse(c, fusion, ratio, floor) for qid, c in captured.items()}
             rows.append({"fusion": fusion, "ratio": ratio, **score_rankings(rankings, judged)})
     return rows

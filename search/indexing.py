@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 
-from .embedders import Embedder, get_embedder
+from .embedders import Embedder, embedder_for
 from .models import DEFAULT_INDEX, SearchDocument, SearchPosting, SearchTerm
 from .sources import OVERVIEW, Section, source_for
 
@@ -57,8 +57,12 @@ def index_sections(
     index_name: str = DEFAULT_INDEX,
     embedder: Embedder | None = None,
 ) -> int:
-    """Make the index hold exactly ``sections`` for one object. Returns how many were embedded."""
-    embedder = embedder or get_embedder()
+    """Make the index hold exactly ``sections`` for one object. Returns how many were embedded.
+
+    The object's language picks the embedder (``embedders.alias_for``); a model change for that
+    language re-embeds, since each row stores the name of the model that made its vector."""
+    if embedder is None:
+        embedder = embedder_for(sections[0].locale if sections else "")
     with transaction.atomic():
         existing = {
             doc.section: doc

@@ -10,7 +10,8 @@ from .base import env_bool
 DEBUG = False
 # One torch thread per web worker (docs/search_speed.md); FARO_TORCH_THREADS=0: torch's default.
 os.environ.setdefault("FARO_TORCH_THREADS", "1")
-FARO_SEARCH["EMBEDDERS"]["default"]["THREADS"] = int(os.environ["FARO_TORCH_THREADS"])  # noqa: F405
+for _embedder in FARO_SEARCH["EMBEDDERS"].values():  # noqa: F405
+    _embedder["THREADS"] = int(os.environ["FARO_TORCH_THREADS"])
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random string of 32+ characters.")

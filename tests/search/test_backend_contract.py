@@ -18,7 +18,7 @@ from search.sources import Section
 
 KEYWORD_BACKENDS = [PostgresKeywordBackend]
 VECTOR_BACKENDS = [PgvectorBackend]
-EMBEDDERS = [lambda: get_embedder(), lambda: HashingEmbedder()]
+EMBEDDERS = [lambda: get_embedder(), lambda: get_embedder("es"), lambda: HashingEmbedder()]
 INDEX = "contract"
 
 
@@ -150,5 +150,10 @@ def test_embedder_contract(make_embedder):
     batch = embedder.embed(texts)
     assert batch.shape == (2, embedder.dimensions) and embedder.name
     assert np.allclose(np.linalg.norm(batch, axis=1), 1.0, atol=1e-4)
-    assert np.allclose(embedder.embed_query(texts[0]), batch[0], atol=1e-5)
     assert np.allclose(embedder.embed([texts[1]])[0], batch[1], atol=1e-5)
+    query = embedder.embed_query(texts[0])
+    assert np.isclose(np.linalg.norm(query), 1.0, atol=1e-4)
+    if embedder.asymmetric:  # a query is read as a query: nearest its own text, not the same
+        assert float(query @ batch[0]) > float(query @ batch[1])
+    else:
+        assert np.allclose(query, batch[0], atol=1e-5)

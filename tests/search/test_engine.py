@@ -149,11 +149,16 @@ def test_unchanged_text_is_not_re_embedded_and_reindex_resumes(invoices, capsys)
 
 
 def test_queries_in_a_language_the_model_does_not_know_lean_on_keywords(help_centre, settings):
-    """MiniLM is English-only: Spanish queries get the keyword-led default ratio."""
+    """MiniLM is English-only: without a Spanish model, Spanish queries get the keyword-led
+    default ratio; with one (the default install), the Spanish model's own ratio."""
     config = settings.FARO_SEARCH
     english = search(SearchRequest(query="change plan", locale="en"))
     spanish = search(SearchRequest(query="cambiar plan", locale="es"))
     assert english.semantic_ratio == config["SEMANTIC_RATIO"]
+    assert spanish.semantic_ratio == config["EMBEDDERS"]["es"]["SEMANTIC_RATIO"]
+    assert spanish.hits and spanish.hits[0].title == "Cambia tu plan"
+    settings.FARO_SEARCH = {**config, "EMBEDDERS": {"default": config["EMBEDDERS"]["default"]}}
+    spanish = search(SearchRequest(query="cambiar plan", locale="es"))
     assert spanish.semantic_ratio == config["SEMANTIC_RATIO_OTHER_LANGUAGES"]
     assert spanish.hits and spanish.hits[0].title == "Cambia tu plan"
     explicit = search(SearchRequest(query="cambiar plan", locale="es", semantic_ratio=0.5))

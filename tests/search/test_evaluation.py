@@ -13,6 +13,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from search import evaluation as ev
@@ -180,6 +181,18 @@ def test_search_eval_reports_metrics_and_leaves_nothing_behind(db, collection):
     assert not SearchTerm.objects.exists()
 
 
+def test_search_eval_can_run_a_language_with_another_languages_model(db, collection):
+    """How the Spanish model's settings were chosen: English dev queries through e5."""
+    out = StringIO()
+    call_command("search_eval", str(collection), "--embedder", "es", "--json", stdout=out)
+    report = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert report["embedder"].startswith("multilingual-e5-small")
+    spanish = settings.FARO_SEARCH["EMBEDDERS"]["es"]
+    assert report["missing_threshold"] == spanish["MISSING_THRESHOLD"]
+    assert report["recall@100"] == 1.0 and report["p@1"] > 0.5
+    assert not SearchDocument.objects.exists()
+
+
 def test_search_eval_cleans_up_when_interrupted(db, collection, monkeypatch):
     def interrupt(*args, **kwargs):
         assert SearchDocument.objects.filter(index_name__startswith="eval-").exists()
@@ -202,6 +215,7 @@ def test_search_eval_cleans_up_when_interrupted(db, collection, monkeypatch):
         (["--exclude-docs", "exclude.txt"], "Unknown doc ids to hold out: not-a-doc"),
         (["--mode", "keyword", "--ratio", "0.5"], "only applies to --mode hybrid"),
         (["--queries", "oos.jsonl"], "No query in the queries file has a judgement"),
+        (["--embedder", "klingon"], "--embedder must be one of default, es"),
     ],
 )
 def test_search_eval_rejects_bad_arguments(db, collection, args, reason):

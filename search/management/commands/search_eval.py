@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
 from search import evaluation as ev
+from search.embedders import embedder_for, tuned
 from search.engine import default_ratio
 from search.ranking import FUSIONS
 
@@ -68,6 +69,12 @@ class Command(BaseCommand):
             "--ratio", type=float, help="Semantic ratio for hybrid (default: the setting)."
         )
         parser.add_argument(
+            "--embedder",
+            help="Embed the corpus and queries with the embedder configured under this alias "
+            "(FARO_SEARCH['EMBEDDERS']) instead of the language's own: to choose a model's "
+            "settings on dev splits in another language.",
+        )
+        parser.add_argument(
             "--fusion", choices=sorted(FUSIONS), help="Fusion for this run (default: the setting)."
         )
         parser.add_argument(
@@ -90,16 +97,29 @@ class Command(BaseCommand):
         if ratio is not None and not 0.0 <= ratio <= 1.0:
             raise CommandError("--ratio must be between 0 and 1.")
         sweep = self._ratios(options["sweep"])
-        if sweep and ratio is None:
-            ratio = default_ratio(options["lang"])
+        embedders = settings.FARO_SEARCH["EMBEDDERS"]
+        if options["embedder"] and options["embedder"] not in embedders:
+            raise CommandError(
+                f"--embedder must be one of {', '.join(embedders)}, not {options['embedder']!r}."
+            )
         try:
             collection = self._collection(options)
         except ev.EvalError as exc:
             raise CommandError(str(exc)) from None
         fusion = options["fusion"] or settings.FARO_SEARCH["FUSION"]
+        lang = options["lang"]
         try:
-            with _sigterm_as_interrupt(), _production_like(fusion):
-                report = self._evaluate(collection, options["lang"], ratio, sweep)
+            with _sigterm_as_interrupt(), _production_like(fusion, lang, options["embedder"]):
+                if sweep and ratio is None:
+                    ratio = default_ratio(lang)
+                report = self._evaluate(collection, lang, ratio, sweep)
+                report.update(
+                    semantic_ratio=report.get(
+                        "semantic_ratio", default_ratio(lang) if ratio is None else ratio
+                    ),
+                    missing_threshold=tuned(lang, "MISSING_THRESHOLD"),
+                    embedder=embedder_for(lang).name,
+                )
         except KeyboardInterrupt:
             raise CommandError(
                 "Interrupted; the evaluation index was deleted.", returncode=130
@@ -107,10 +127,6 @@ class Command(BaseCommand):
         report.update(
             mode=options["mode"],
             fusion=fusion,
-            semantic_ratio=report.get(
-                "semantic_ratio", default_ratio(options["lang"]) if ratio is None else ratio
-            ),
-            missing_threshold=settings.FARO_SEARCH["MISSING_THRESHOLD"],
             dir=str(options["dir"]),
             lang=options["lang"],
             docs=len(collection.corpus),
@@ -161,7 +177,8 @@ class Command(BaseCommand):
                     index_name, judged, lang, mid, before=lambda q: current.__setitem__(0, q)
                 )
             report = ev.summarise(runs, collection)
-            report["sweep"] = ev.sweep(captured, collection.qrels, sweep)
+            floor = tuned(lang, "RELEVANCE_FLOOR")
+            report["sweep"] = ev.sweep(captured, collection.qrels, sweep, floor)
             report["semantic_ratio"] = mid
             return report
 
@@ -179,6 +196,7 @@ class Command(BaseCommand):
         out(
             f"{report['dir']} · {report['mode']} · fusion {report['fusion']} · ratio "
             f"{report['semantic_ratio']} · {report['docs']} docs · {report['queries']} queries"
+            f" · {report['embedder']}"
         )
         out("  ".join(f"{label} {report[key]:.4f}" for key, label in METRIC_LABELS.items()))
         out(f"latency p50 {report['latency_p50_ms']:.1f} ms  p95 {report['latency_p95_ms']:.1f} ms")
@@ -211,9 +229,13 @@ def _path(folder: Path, given: str | None, default: str) -> Path:
 
 
 @contextmanager
-def _production_like(fusion: str):
-    """The chosen fusion, and DEBUG off so query logging does not inflate the latency."""
-    with override_settings(DEBUG=False, FARO_SEARCH={**settings.FARO_SEARCH, "FUSION": fusion}):
+def _production_like(fusion: str, lang: str, embedder: str | None):
+    """The chosen fusion (and embedder), and DEBUG off so query logging does not inflate the
+    latency."""
+    config = {**settings.FARO_SEARCH, "FUSION": fusion}
+    if embedder:
+        config["EMBEDDERS"] = {**config["EMBEDDERS"], lang: config["EMBEDDERS"][embedder]}
+    with override_settings(DEBUG=False, FARO_SEARCH=config):
         yield
 
 
