@@ -309,7 +309,7 @@ class E5Embedder(Embedder):
     def embed_one(self, text: str) -> np.ndarray:
         from .multilingual_e5 import QUERY_PREFIX
 
-        return self.model.encode([text], QUERY_PREFIX)[0]
+        return self.model.encode([text], QUERY_PREFIX, fast=True)[0]
 
 
 @lru_cache(maxsize=8)

@@ -100,8 +100,14 @@ class E5Model:
     def dimensions(self) -> int:
         return self.config["H"]
 
-    def encode(self, texts: list[str], prefix: str, batch_size: int = 32) -> np.ndarray:
-        """Unit vectors for ``texts``, each read as ``prefix + text`` (e5's query/passage cue)."""
+    def encode(
+        self, texts: list[str], prefix: str, batch_size: int = 32, fast: bool = False
+    ) -> np.ndarray:
+        """Unit vectors for ``texts``, each read as ``prefix + text`` (e5's query/passage cue).
+
+        ``fast``: a single short text goes through the frozen graph (``_single_graph``), for
+        queries; documents are always computed in float32, batched, so a section's vector does
+        not depend on how many were embedded with it."""
         windows, owners, weights = [], [], []
         room = self.config["MAXP"] - 2
         for row, text in enumerate(texts):
@@ -115,13 +121,13 @@ class E5Model:
         means = np.zeros((len(windows), self.dimensions), dtype=np.float32)
         for at in range(0, len(order), batch_size):
             batch = order[at : at + batch_size]
-            means[batch] = self._forward([windows[w] for w in batch])
+            means[batch] = self._forward([windows[w] for w in batch], fast)
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         np.add.at(out, owners, means * np.asarray(weights, dtype=np.float32)[:, None])
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
 
-    def _forward(self, windows: list[list[int]]) -> np.ndarray:
+    def _forward(self, windows: list[list[int]], fast: bool = False) -> np.ndarray:
         """Mean of the last hidden states over each window's tokens."""
         import torch
 
@@ -136,7 +142,7 @@ class E5Model:
         with torch.inference_mode():
             x = self._embed(ids)
             mask_t = torch.from_numpy(mask)
-            if len(windows) == 1:
+            if fast and len(windows) == 1:
                 hidden = self._single_graph(x)(x)
             else:
                 hidden = _encoder(self._weights, self.config, x, mask_t)
