@@ -54,13 +54,13 @@ def handmade(help_centre, day):
         SearchQueryLog.objects.filter(pk=row.pk).update(created_at=t0)
         return row
 
-    l1 = log("Refund", 3, "s1")
+    l1 = log("Refund", 3, "session-hash-1")
     SearchClick.objects.create(query_log=l1, source="article", object_id=str(public.pk), position=1)
-    l2 = log("refund ", 2, "s2")
-    l3 = log("wire transfer", 0, "s3", missing=True)
-    log("wire  transfer", 0, "s4")
-    log("ref", 4, "s9", channel="suggest")
-    l6 = log("factura", 1, "s5", locale="es")
+    l2 = log("refund ", 2, "session-hash-2")
+    l3 = log("wire transfer", 0, "session-hash-3", missing=True)
+    log("wire  transfer", 0, "session-hash-4")
+    log("ref", 4, "session-hash-9", channel="suggest")
+    l6 = log("factura", 1, "session-hash-5", locale="es")
 
     def ev(visitor, kind, minutes, data=None, page_url="", locale=""):
         JourneyEvent.objects.create(
