@@ -26,8 +26,8 @@ class Embedder:
 
     Each model scores similarity on its own scale (MiniLM puts unrelated text near 0, e5 near
     0.7), so the settings that read raw similarity travel with the embedder's configuration:
-    ``semantic_ratio``, ``relevance_floor`` and ``missing_threshold`` (``None``: the global
-    ``FARO_SEARCH`` value, which was calibrated for the default model).
+    ``SEMANTIC_RATIO``, ``RELEVANCE_FLOOR`` and ``MISSING_THRESHOLD`` in ``calibration`` (one
+    left out: the global ``FARO_SEARCH`` value, calibrated for the default model; see ``tuned``).
     """
 
     name: str = ""

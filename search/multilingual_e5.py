@@ -240,22 +240,17 @@ def _encoder(w: dict, config: dict, x, mask):
         v = split(F.linear(x, w[p + "v.w"], w[p + "v.b"]))
         ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask)
         ctx = ctx.transpose(1, 2).reshape(batch, -1, hidden)
-        x = F.layer_norm(
-            x + F.linear(ctx, w[p + "ao.w"], w[p + "ao.b"]),
-            (hidden,),
-            w[p + "aln.w"],
-            w[p + "aln.b"],
-            eps,
-        )
+        x = _add_and_norm(x, F.linear(ctx, w[p + "ao.w"], w[p + "ao.b"]), w, p + "aln", eps)
         mid = F.gelu(F.linear(x, w[p + "fi.w"], w[p + "fi.b"]))
-        x = F.layer_norm(
-            x + F.linear(mid, w[p + "fo.w"], w[p + "fo.b"]),
-            (hidden,),
-            w[p + "oln.w"],
-            w[p + "oln.b"],
-            eps,
-        )
+        x = _add_and_norm(x, F.linear(mid, w[p + "fo.w"], w[p + "fo.b"]), w, p + "oln", eps)
     return x
+
+
+def _add_and_norm(x, out, w: dict, norm: str, eps: float):
+    """The residual connection, then the named LayerNorm (BERT's post-norm)."""
+    import torch.nn.functional as F
+
+    return F.layer_norm(x + out, (x.shape[-1],), w[norm + ".w"], w[norm + ".b"], eps)
 
 
 def _dequantise(blocks: np.ndarray) -> np.ndarray:
