@@ -10,12 +10,13 @@ PostgreSQL works on the other core (docs/search_speed.md has the measurements).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
 
 
 @lru_cache(maxsize=1)
@@ -42,11 +43,22 @@ def soon(work: Callable[..., Any], *args: Any, uses_database: bool = False) -> F
 def _run(work: Callable[..., Any], args: tuple, uses_database: bool) -> Any:
     if not uses_database:
         return work(*args)
-    # What Django does around a request, for this thread's own connection: drop it when it
-    # is broken or older than CONN_MAX_AGE.
     side = connections[DEFAULT_DB_ALIAS]
-    side.close_if_unusable_or_obsolete()
+    # Django checks a kept connection with a round trip before each request (CONN_HEALTH_CHECKS).
+    # A search hands this thread two or three pieces of work within milliseconds, and a check
+    # before each cost a round trip apiece on the search's critical path. So: no check; a
+    # connection lost while idle (a restart, a proxy's timeout) is replaced and the work, which
+    # only reads, runs once more. Like Django after a request, drop a connection that had
+    # errors and is no longer usable, or that is older than CONN_MAX_AGE.
     try:
-        return work(*args)
+        try:
+            return work(*args)
+        except (InterfaceError, OperationalError):
+            if side.connection is None or side.is_usable():
+                raise
+            side.close()
+            return work(*args)
     finally:
-        side.close_if_unusable_or_obsolete()
+        expired = side.close_at is not None and time.monotonic() >= side.close_at
+        if side.errors_occurred or expired:
+            side.close_if_unusable_or_obsolete()

@@ -198,6 +198,33 @@ def test_vector_search_on_a_side_connection_finds_the_same(monkeypatch):
     assert not on_this_connection
     assert [hit.id for hit in side.hits] == [hit.id for hit in alone.hits]
     assert side.hits[0].id == "refund" and side.confidence == alone.confidence
+
     # the explanations and the related articles agree too
     assert [hit.explanation for hit in side.hits] == [hit.explanation for hit in alone.hits]
     assert side.next_steps == alone.next_steps
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_side_connection_lost_while_idle_is_replaced(monkeypatch):
+    """Side connections are not checked before each piece of work (a round trip each): when
+    PostgreSQL dropped one while it was idle, the next search reconnects instead of failing."""
+    section = Section(section="", title="Refund not showing up", body="It takes five days.",
+                      locale="en", heading="", position=0, url="/refund/")  # fmt: skip
+    index_sections("doc", "refund", [section], index_name="lost", embedder=get_embedder())
+    refresh_vocabulary("lost")
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 600)
+    monkeypatch.setitem(connection.settings_dict, "CONN_HEALTH_CHECKS", True)
+    request = SearchRequest(query="where is my refund", locale="en", index_name="lost")
+    assert search(request).hits[0].id == "refund"  # the side thread now keeps a connection
+    assert terminate_other_connections() >= 1
+    assert search(request).hits[0].id == "refund"
+    terminate_other_connections()  # none may be left open when the test database is dropped
+
+
+def terminate_other_connections() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
