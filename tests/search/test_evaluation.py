@@ -226,3 +226,14 @@ def test_search_eval_rejects_bad_arguments(db, collection, args, reason):
 def test_search_eval_rejects_a_missing_folder(db, tmp_path):
     with pytest.raises(CommandError, match="is not a folder"):
         call_command("search_eval", str(tmp_path / "nowhere"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", [["search_eval", "/nonexistent"], ["search_reindex"]])
+def test_commands_on_an_unmigrated_database_say_to_migrate(command):
+    """A fresh database folder (a new ``FARO_PGDATA``) gets "run migrate", not a traceback."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    MigrationRecorder.Migration.objects.filter(app="search").delete()  # rolled back after
+    with pytest.raises(CommandError, match="run `python manage.py migrate` first"):
+        call_command(*command)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
+from core.migrated import require_migrated
 from search import evaluation as ev
 from search.embedders import embedder_for, tuned
 from search.engine import default_ratio
@@ -102,6 +103,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--embedder must be one of {', '.join(embedders)}, not {options['embedder']!r}."
             )
+        require_migrated()
         try:
             collection = self._collection(options)
         except ev.EvalError as exc:

@@ -12,6 +12,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from core.migrated import require_migrated
 from search.indexing import index_sections, refresh_vocabulary, remove_object
 from search.models import DEFAULT_INDEX, SearchDocument
 from search.sources import all_sources
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--source", action="append", help="Only these source names.")
 
     def handle(self, *args, **options) -> None:
+        require_migrated()
         wanted = set(options["source"] or [])
         started = time.perf_counter()
         embedded = indexed = 0
