@@ -24,3 +24,6 @@ def post_worker_init(worker):
     embedder_for("en").embed_query("warm up the model")
     embedder_for("es").embed_query("calentar el modelo")
     connection.ensure_connection()
+    ready = os.environ.get("BENCH_READY_DIR")
+    if ready:  # the benchmark measures only once every worker has written its file
+        open(os.path.join(ready, str(os.getpid())), "w").close()
