@@ -235,5 +235,5 @@ def test_commands_on_an_unmigrated_database_say_to_migrate(command):
     from django.db.migrations.recorder import MigrationRecorder
 
     MigrationRecorder.Migration.objects.filter(app="search").delete()  # rolled back after
-    with pytest.raises(CommandError, match="run `python manage.py migrate` first"):
+    with pytest.raises(CommandError, match=r"run `python manage\.py migrate` first"):
         call_command(*command)
