@@ -495,6 +495,10 @@ def build(sections: int, model_sections: int = 10_000) -> dict:
     }
 
 
+VACUUMED = ("search_searchdocument", "search_searchposting", "search_searchterm",
+            "wagtailsearch_indexentry")  # fmt: skip
+
+
 def _vacuum(full: bool = False) -> None:
     """A steady-state index: no dead rows left by the load (each row is inserted, then its
     search_vector updated) and no autovacuum starting during the measurements.
@@ -506,29 +510,23 @@ def _vacuum(full: bool = False) -> None:
     """
     from django.db import connection
 
-    if full:
-        with connection.cursor() as cursor:
-            for table in ("search_searchdocument", "search_searchposting", "search_searchterm",
-                          "wagtailsearch_indexentry"):  # fmt: skip
-                started = time.perf_counter()
-                cursor.execute(f'VACUUM (FULL, ANALYZE) "{table}"')
-                _log(f"  VACUUM FULL {table}: {time.perf_counter() - started:.0f} s")
-        return
-
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname FROM pg_stat_user_tables WHERE relname IN "
-            "('search_searchdocument', 'wagtailsearch_indexentry', 'search_searchterm', "
-            "'search_searchposting') "
-            "AND (n_dead_tup > 0.01 * greatest(n_live_tup, 1000) "
-            # never vacuumed: index-only scans would still visit the table
-            "OR coalesce(last_vacuum, last_autovacuum) IS NULL)"
-        )
-        tables = [row[0] for row in cursor.fetchall()]
+        if full:
+            tables = list(VACUUMED)
+        else:
+            cursor.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) "
+                "AND (n_dead_tup > 0.01 * greatest(n_live_tup, 1000) "
+                # never vacuumed: index-only scans would still visit the table
+                "OR coalesce(last_vacuum, last_autovacuum) IS NULL)",
+                [list(VACUUMED)],
+            )
+            tables = [row[0] for row in cursor.fetchall()]
+        how = "FULL, ANALYZE" if full else "ANALYZE"
         for table in tables:
             started = time.perf_counter()
-            cursor.execute(f'VACUUM (ANALYZE) "{table}"')
-            _log(f"  VACUUM ANALYZE {table}: {time.perf_counter() - started:.0f} s")
+            cursor.execute(f'VACUUM ({how}) "{table}"')
+            _log(f"  VACUUM ({how}) {table}: {time.perf_counter() - started:.0f} s")
 
 
 def content_hash_text(text: str) -> str:
