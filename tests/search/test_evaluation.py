@@ -152,6 +152,13 @@ QUERIES = {
 QRELS = {"q1": "refund", "q2": "card", "q3": "pin", "q4": "topup", "q5": "refund"}
 
 
+@pytest.fixture(autouse=True)
+def test_run_log(tmp_path, settings) -> Path:
+    """Test-split runs are logged; the suite's go to a temporary file, not docs/."""
+    settings.FARO_EVAL_TEST_LOG = str(tmp_path / "test_runs.jsonl")
+    return Path(settings.FARO_EVAL_TEST_LOG)
+
+
 @pytest.fixture
 def collection(tmp_path) -> Path:
     (tmp_path / "corpus.jsonl").write_text("\n".join(json.dumps(doc) for doc in CORPUS))
@@ -167,7 +174,16 @@ def collection(tmp_path) -> Path:
 
 def test_search_eval_reports_metrics_and_leaves_nothing_behind(db, collection):
     out = StringIO()
-    call_command("search_eval", str(collection), "--oos", "oos.jsonl", "--json", stdout=out)
+    call_command(
+        "search_eval",
+        str(collection),
+        "--split",
+        "test",
+        "--oos",
+        "oos.jsonl",
+        "--json",
+        stdout=out,
+    )
     lines = out.getvalue().strip().splitlines()
     assert "nDCG@10" in out.getvalue() and "latency p50" in out.getvalue()
     report = json.loads(lines[-1])
@@ -184,7 +200,9 @@ def test_search_eval_reports_metrics_and_leaves_nothing_behind(db, collection):
 def test_search_eval_can_run_a_language_with_another_languages_model(db, collection):
     """How the Spanish model's settings were chosen: English dev queries through e5."""
     out = StringIO()
-    call_command("search_eval", str(collection), "--embedder", "es", "--json", stdout=out)
+    call_command(
+        "search_eval", str(collection), "--split", "test", "--embedder", "es", "--json", stdout=out
+    )
     report = json.loads(out.getvalue().strip().splitlines()[-1])
     assert report["embedder"].startswith("multilingual-e5-small")
     spanish = settings.FARO_SEARCH["EMBEDDERS"]["es"]
@@ -200,7 +218,7 @@ def test_search_eval_cleans_up_when_interrupted(db, collection, monkeypatch):
 
     monkeypatch.setattr(ev, "run_queries", interrupt)
     with pytest.raises(CommandError, match="Interrupted") as caught:
-        call_command("search_eval", str(collection))
+        call_command("search_eval", str(collection), "--split", "test")
     assert caught.value.returncode == 130
     assert not SearchDocument.objects.exists()
     assert not SearchTerm.objects.exists()
@@ -220,16 +238,18 @@ def test_search_eval_cleans_up_when_interrupted(db, collection, monkeypatch):
 )
 def test_search_eval_rejects_bad_arguments(db, collection, args, reason):
     with pytest.raises(CommandError, match=reason):
-        call_command("search_eval", str(collection), *args)
+        call_command("search_eval", str(collection), "--split", "test", *args)
 
 
 def test_search_eval_rejects_a_missing_folder(db, tmp_path):
     with pytest.raises(CommandError, match="is not a folder"):
-        call_command("search_eval", str(tmp_path / "nowhere"))
+        call_command("search_eval", str(tmp_path / "nowhere"), "--split", "test")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("command", [["search_eval", "/nonexistent"], ["search_reindex"]])
+@pytest.mark.parametrize(
+    "command", [["search_eval", "/nonexistent", "--split", "dev"], ["search_reindex"]]
+)
 def test_commands_on_an_unmigrated_database_say_to_migrate(command):
     """A fresh database folder (a new ``FARO_PGDATA``) gets "run migrate", not a traceback."""
     from django.db.migrations.recorder import MigrationRecorder

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,9 +18,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
 from core.migrated import require_migrated
+from search import eval_stats as stats
 from search import evaluation as ev
 from search.embedders import embedder_for, tuned
 from search.engine import default_ratio
+from search.eval_splits import held_out_articles, log_test_run, restrict
 from search.ranking import FUSIONS
 
 MODES = {"keyword": 0.0, "semantic": 1.0, "hybrid": None}
@@ -53,8 +56,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--split",
             choices=["test", "dev"],
-            default="test",
-            help="dev reads dev_queries.jsonl and dev_qrels.tsv (for tuning).",
+            required=True,
+            help="dev (tune here): dev_queries.jsonl and dev_qrels.tsv, or the dev articles kept "
+            "in search/eval_data/ for a collection without them; test (report only): every run "
+            "is appended to docs/search_test_runs.jsonl with its commit.",
         )
         parser.add_argument("--queries", help="Queries file (default: DIR/queries.jsonl).")
         parser.add_argument("--qrels", help="Judgements file (default: DIR/qrels.tsv).")
@@ -84,6 +89,12 @@ class Command(BaseCommand):
             help="Comma-separated ratios: compare every fusion at each, on the "
             "same candidates (tuning; use with --split dev).",
         )
+        parser.add_argument(
+            "--compare",
+            default="",
+            help="Comma-separated other modes to run on the same index and queries; prints the "
+            "paired difference (this mode minus each) with its 95%% interval.",
+        )
         parser.add_argument("--json", action="store_true",
                             help="Print one JSON object as the last line.")  # fmt: skip
 
@@ -98,6 +109,9 @@ class Command(BaseCommand):
         if ratio is not None and not 0.0 <= ratio <= 1.0:
             raise CommandError("--ratio must be between 0 and 1.")
         sweep = self._ratios(options["sweep"])
+        compare = self._compare(options["compare"], options["mode"])
+        if sweep and options["split"] == "test":
+            raise CommandError("--sweep is for tuning: run it with --split dev.")
         embedders = settings.FARO_SEARCH["EMBEDDERS"]
         if options["embedder"] and options["embedder"] not in embedders:
             raise CommandError(
@@ -114,7 +128,7 @@ class Command(BaseCommand):
             with _sigterm_as_interrupt(), _production_like(fusion, lang, options["embedder"]):
                 if sweep and ratio is None:
                     ratio = default_ratio(lang)
-                report = self._evaluate(collection, lang, ratio, sweep)
+                report = self._evaluate(collection, lang, ratio, sweep, compare)
                 report.update(
                     semantic_ratio=report.get(
                         "semantic_ratio", default_ratio(lang) if ratio is None else ratio
@@ -134,6 +148,9 @@ class Command(BaseCommand):
             docs=len(collection.corpus),
             held_out=collection.held_out,
         )
+        if options["split"] == "test":
+            logged = log_test_run(report, sys.argv[1:] or ["search_eval", str(options["dir"])])
+            self.stderr.write(f"Test-split run logged in {logged}.")
         self._print(report)
         if options["json"]:
             self.stdout.write(json.dumps(report, sort_keys=True))
@@ -142,10 +159,16 @@ class Command(BaseCommand):
         folder = Path(options["dir"])
         if not folder.is_dir():
             raise ev.EvalError(f"{folder} is not a folder.")
-        prefix = "dev_" if options["split"] == "dev" else ""
+        split = options["split"]
+        dev_articles = held_out_articles(folder)
+        prefix = "dev_" if split == "dev" and dev_articles is None else ""
+        if prefix and not (folder / "dev_queries.jsonl").exists() and not options["queries"]:
+            raise ev.EvalError(f"{folder} has no dev split (dev_queries.jsonl).")
         corpus = ev.read_corpus(_path(folder, options["corpus"], "corpus.jsonl"))
         queries = ev.read_queries(_path(folder, options["queries"], f"{prefix}queries.jsonl"))
         qrels = ev.read_qrels(_path(folder, options["qrels"], f"{prefix}qrels.tsv"))
+        if dev_articles is not None:
+            qrels = restrict(qrels, dev_articles, split)
         if not set(qrels) & set(queries):
             raise ev.EvalError("No query in the queries file has a judgement in the qrels file.")
         oos = ev.read_queries(_path(folder, options["oos"], "")) if options["oos"] else {}
@@ -162,7 +185,9 @@ class Command(BaseCommand):
             collection.qrels = {q: r for q, r in qrels.items() if q in queries}
         return collection
 
-    def _evaluate(self, collection: ev.Collection, lang: str, ratio, sweep: list[float]) -> dict:
+    def _evaluate(
+        self, collection: ev.Collection, lang: str, ratio, sweep: list[float], compare: list[str]
+    ) -> dict:
         queries = {q: collection.queries[q] for q in collection.qrels}
         queries.update(collection.oos)
         self.stderr.write(f"Indexing {len(collection.corpus)} documents…")
@@ -170,7 +195,14 @@ class Command(BaseCommand):
             self.stderr.write(f"Running {len(queries)} queries…")
             if not sweep:
                 runs = ev.run_queries(index_name, queries, lang, ratio)
-                return ev.summarise(runs, collection)
+                report = ev.summarise(runs, collection)
+                report.update(stats.intervals(runs, collection))
+                others = {}
+                for other in compare:
+                    self.stderr.write(f"Running them again as {other}…")
+                    others[other] = ev.run_queries(index_name, queries, lang, MODES[other])
+                report["paired"] = stats.paired_report(runs, others, collection)
+                return report
             captured: ev.Captured = {}
             with ev.capture_candidates(captured) as current:
                 mid = ratio if ratio is not None and 0 < ratio < 1 else 0.5
@@ -179,10 +211,20 @@ class Command(BaseCommand):
                     index_name, judged, lang, mid, before=lambda q: current.__setitem__(0, q)
                 )
             report = ev.summarise(runs, collection)
+            report.update(stats.intervals(runs, collection))
             floor = tuned(lang, "RELEVANCE_FLOOR")
             report["sweep"] = ev.sweep(captured, collection.qrels, sweep, floor)
             report["semantic_ratio"] = mid
             return report
+
+    def _compare(self, text: str, mode: str) -> list[str]:
+        others = [part.strip() for part in text.split(",") if part.strip()]
+        wrong = [m for m in others if m not in MODES or m == mode]
+        if wrong:
+            raise CommandError(
+                f"--compare takes other modes among {', '.join(MODES)}, not {', '.join(wrong)}."
+            )
+        return others
 
     def _ratios(self, text: str) -> list[float]:
         try:
@@ -201,6 +243,18 @@ class Command(BaseCommand):
             f" · {report['embedder']}"
         )
         out("  ".join(f"{label} {report[key]:.4f}" for key, label in METRIC_LABELS.items()))
+        for key, label in METRIC_LABELS.items():
+            low, high = report["intervals"][key]["ci95"]
+            out(f"  {label:<8} {report[key]:.4f}  95% CI [{low:.4f}, {high:.4f}]")
+        for other, diffs in report.get("paired", {}).items():
+            for key in stats.PAIRED_METRICS:
+                diff = diffs[key]
+                low, high = diff["ci95"]
+                verdict = "differs" if diff["holds"] else "no difference shown"
+                out(
+                    f"  {report['mode']} - {other} {METRIC_LABELS[key]}: {diff['mean']:+.4f} "
+                    f"[{low:+.4f}, {high:+.4f}] ({verdict})"
+                )
         out(f"latency p50 {report['latency_p50_ms']:.1f} ms  p95 {report['latency_p95_ms']:.1f} ms")
         if report["errors"]:
             out(f"{report['errors']} queries were refused by the engine (scored as misses).")
@@ -215,6 +269,9 @@ class Command(BaseCommand):
                 f"person; answerable sent there: {esc['answerable_to_human']:.1%} "
                 f"(threshold {report['missing_threshold']})"
             )
+            for key in ("oos_to_human", "answerable_to_human"):
+                low, high = report["escalation_intervals"][key]
+                out(f"  {key} 95% CI [{low:.1%}, {high:.1%}]")
         for row in report.get("sweep", []):
             out(
                 f"sweep {row['fusion']:<8} ratio {row['ratio']:.2f}  nDCG@10 {row['ndcg@10']:.4f}"
