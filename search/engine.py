@@ -16,12 +16,12 @@ from typing import Any
 
 from django.conf import settings
 
-from . import parallel
+from . import answerability, parallel
 from .backends.base import Hit, Scope, get_keyword_backend, get_vector_backend
 from .backends.postgres import query_memo
 from .embedders import embedder_for, tuned
 from .models import DEFAULT_INDEX, SearchDocument
-from .next_steps import build_next_steps, confidence_of, related_objects
+from .next_steps import build_next_steps, related_objects
 from .promotions import promoted_candidates
 from .ranking import FUSIONS, Candidate, collapse
 
@@ -139,9 +139,13 @@ class SearchResult:
     answer_likely_missing: bool
     next_steps: list[dict]
     latency_ms: float
+    # What the answerability model saw (search/answerability.py): for fitting, not for the API.
+    signals: dict = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data.pop("signals")
+        return data
 
 
 def search(request: SearchRequest) -> SearchResult:
@@ -179,8 +183,8 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
     if top and parallel.side_connection_usable():
         related = parallel.soon(related_objects, top[0], scope, uses_database=True)
     hits = _materialise(top, request, scope, correction)
-    confidence = confidence_of(top[0] if top else None)
-    missing = confidence < tuned(request.locale, "MISSING_THRESHOLD")
+    verdict = answerability.judge(request.query, request.locale, candidates, scope, correction)
+    confidence, missing = verdict.confidence, verdict.missing
     return SearchResult(
         query=request.query,
         locale=request.locale,
@@ -200,6 +204,7 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
             related=related.result() if related else None,
         ),
         latency_ms=round((time.perf_counter() - started) * 1000, 2),
+        signals=verdict.signals,
     )
 
 

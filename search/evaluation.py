@@ -67,6 +67,7 @@ class QueryRun:
     missing: bool
     error: str = ""
     truncated: bool = False
+    signals: dict = field(default_factory=dict)  # what the answerability model saw
 
 
 # --- reading collections ---------------------------------------------------------------------
@@ -312,7 +313,13 @@ def run_queries(
             missing = page.answer_likely_missing
             runs.append(
                 QueryRun(
-                    qid, ranked, page.latency_ms, page.confidence, missing, truncated=cut != text
+                    qid,
+                    ranked,
+                    page.latency_ms,
+                    page.confidence,
+                    missing,
+                    truncated=cut != text,
+                    signals=page.signals,
                 )
             )
     return runs

@@ -31,21 +31,6 @@ def register_escalation(step: Callable[[str, str], dict | None]) -> None:
         _escalations.append(step)
 
 
-def confidence_of(top: Candidate | None) -> float:
-    """How sure the engine is that the top result answers the query, 0..1.
-
-    The semantic similarity of the best section is the signal: keyword scores are unbounded and
-    depend on the query's length, while cosine similarity of normalised embeddings is comparable
-    across queries. An editor's promotion is a confident answer by definition. The threshold
-    below which the answer is "likely missing" is calibrated on dev splits (docs/search.md).
-    """
-    if top is None:
-        return 0.0
-    if top.promoted:
-        return 1.0
-    return max(0.0, min(1.0, top.semantic))
-
-
 def human_step(locale: str) -> dict:
     with override(locale):
         url = settings.FARO_SUPPORT_URL
