@@ -14,6 +14,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from community import urls as community_urls
 from frontend import views as frontend_views
 from guidance import urls as guidance_urls
+from guidance.views import demo_host_enabled
 from kb.sitemaps import HelpCentreSitemap
 from search import urls as search_urls
 from search import views as search_views
@@ -31,13 +32,15 @@ urlpatterns = [
     path("api/v1/guidance/", include(guidance_urls.api_urlpatterns)),
     path("api/v1/support/", include(support_urls.api_urlpatterns)),
     path("api/docs/", include(search_urls.docs_urlpatterns)),
-    path("demo-host/", include(guidance_urls.demo_urlpatterns)),
     path("", include("kb.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if demo_host_enabled():  # the fictional host product: development only (guidance/views.py)
+    urlpatterns.insert(0, path("demo-host/", include(guidance_urls.demo_urlpatterns)))
 
 urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

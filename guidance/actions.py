@@ -1,7 +1,7 @@
 """What the guidance API does, as named functions the thin views in ``api.py`` call.
 
-- ``origins.authorise`` (shared with the support API): the public key must name an active app and
-  the caller's origin must be one the app allows (``Origin``, else the ``Referer``'s), or a 4xx.
+- ``hosts.origins.authorise`` (shared with the support API): the public key must name an active
+  app and the caller's origin must be one the app allows (``Origin``, else the ``Referer``'s).
 - ``page_config``: everything the snippet needs for one page view, in one answer.
 - ``record_events``: a batch from ``sendBeacon`` → per-tip daily counters (anonymous) and, with
   consent, the visitor's journey.
@@ -27,11 +27,11 @@ from wagtail.rich_text import expand_db_html
 
 from core import journey, ratelimit
 from core.visitors import ip_hash
+from hosts.identity import Identity
+from hosts.origins import Rejected
 from kb.models import ArticlePage
 
-from .identity import Identity
 from .models import GuidedApp, Tip
-from .origins import Rejected
 from .targeting import Visitor, match_tip, url_match
 
 MAX_ARTICLES = 5

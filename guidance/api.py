@@ -1,9 +1,10 @@
 """The snippet's API under ``/api/v1/guidance/``: page config, events and launcher search.
 
-Called cross-origin from the host product: every answer carries CORS headers for the app's own
-allowed origins only, and every refusal is a JSON ``{"error": ...}`` with a 4xx. No cookies or
-sessions are used (``authentication_classes = []``), so there is no CSRF to pass and a beacon can
-post as ``text/plain`` without a preflight.
+Called cross-origin from the host product: CORS headers come from django-cors-headers, for the
+app's own allowed origins only (``hosts.cors``; ``authorise`` below names the app), and every
+refusal is a JSON ``{"error": ...}`` with a 4xx. No cookies or sessions are used
+(``authentication_classes = []``), so there is no CSRF to pass and a beacon can post as
+``text/plain`` without a preflight.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import JSONParser
@@ -22,8 +21,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import actions, origins
-from .identity import IdentityError, resolve
+from hosts import origins
+from hosts.identity import IdentityError, resolve
+
+from . import actions
 from .models import GuidedApp
 from .serializers import (
     ErrorSerializer,
@@ -54,33 +55,10 @@ class GuidanceAPIView(APIView):
     permission_classes: list = []
     parser_classes = [JSONParser, PlainTextJSONParser]
 
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        self.cors_origin = ""
-        super().initial(request, *args, **kwargs)
-
     def authorise(self, request: Request, key: str) -> GuidedApp:
-        app = origins.authorise(key, origins.request_origin(request))
-        self.cors_origin = request.headers.get("Origin", "")
-        return app
-
-    def options(self, request: Request, *args, **kwargs) -> HttpResponse:
-        """Preflight: allowed when some active app lists the origin (the key is not sent)."""
-        response = HttpResponse(status=204)
-        if origins.allowed_anywhere(request.headers.get("Origin", "")):
-            response["Access-Control-Allow-Origin"] = request.headers["Origin"]
-            response["Access-Control-Allow-Methods"] = "GET, POST"
-            response["Access-Control-Allow-Headers"] = "Content-Type, If-None-Match"
-            response["Access-Control-Max-Age"] = "86400"
-        patch_vary_headers(response, ("Origin",))
-        return response
-
-    def finalize_response(self, request: Request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if getattr(self, "cors_origin", ""):
-            response["Access-Control-Allow-Origin"] = self.cors_origin
-            response["Access-Control-Expose-Headers"] = "ETag"
-        patch_vary_headers(response, ("Origin",))
-        return response
+        """The key's app, if the caller's origin is one it allows; the CORS middleware then
+        answers with that app's origin (preflights are answered by the middleware itself)."""
+        return origins.authorise_request(request, key)
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, actions.Rejected):

@@ -11,8 +11,8 @@ from django.conf import settings
 from kb.models import ArticlePage
 
 from .models import GuidedApp, PageArticle, Tip
-from .views import DEMO_APP_NAME
 
+DEMO_APP_NAME = "Plano web app (demo)"
 DEMO_KEY = "pk_demo_plano"
 DEMO_SECRET = "sk_demo_plano_not_secret"  # demo only: real apps get a random secret
 ORIGINS = "http://localhost:8000\nhttp://127.0.0.1:8000"

@@ -1,7 +1,8 @@
 """URLs of the guidance app, mounted by config/urls.py.
 
 ``api_urlpatterns`` sit under /api/v1/ (no language prefix); ``urlpatterns`` sit inside the
-language prefix (/en/, /es/); ``demo_urlpatterns`` is the fictional host product at /demo-host/.
+language prefix (/en/, /es/); ``demo_urlpatterns`` is the fictional host product at /demo-host/,
+mounted only when ``views.demo_host_enabled()`` (DEBUG or ``FARO_DEMO_HOST``).
 """
 
 from django.urls import path

@@ -24,9 +24,9 @@ from core import ratelimit
 from core.consent import has_consent
 from core.models import JourneyEvent
 from core.visitors import ip_hash
+from hosts.identity import Identity
 
 from . import journey, payloads, tasks
-from .identity import Identity
 from .models import Deflection, Delivery, Destination, SupportMessage, SupportRequest
 from .validation import RequestError, RequestInput
 
@@ -58,8 +58,8 @@ class Requester:
         """What an idempotency key is scoped to, so one customer's key never finds another's."""
         if self.user is not None:
             return f"user:{self.user.pk}"
-        if self.identity.verified:
-            return f"ext:{self.app_key}:{self.identity.external_id}"
+        if self.identity.signed:
+            return f"ext:{self.app_key}:{self.identity.user_id}"
         return f"visitor:{self.visitors[0]}" if self.visitors else f"net:{self.network}"
 
 
@@ -111,6 +111,7 @@ def create_request(data: RequestInput, requester: Requester) -> tuple[SupportReq
     removed = set(data.removed_parts)
     identity = requester.identity if "identity" not in removed else Identity()
     email = data.email or identity.email or getattr(requester.user, "email", "")
+    name = data.name or identity.name or _full_name(requester.user)
     if not email:
         raise RequestError({"email": _("Enter an email address so we can reply.")})
     events = (
@@ -124,10 +125,11 @@ def create_request(data: RequestInput, requester: Requester) -> tuple[SupportReq
                 idempotency_key=digest,
                 message=data.message,
                 email=email,
-                name=data.name or identity.name or _full_name(requester.user),
+                name=name,
                 user=requester.user,
-                external_id=identity.external_id,
-                identity_verified=identity.verified,
+                external_id=identity.user_id,
+                identity_verified=identity.signed,
+                verified_fields=identity.verified_in(id=identity.user_id, email=email, name=name),
                 visitor=requester.visitors[0] if requester.visitors else "",
                 app_key=requester.app_key,
                 channel=requester.channel,

@@ -3,22 +3,18 @@ last self-service offer. Thin views over ``support.actions``; errors are ``{"err
 
 Cross-origin and cookie-less like the click beacon: no session authentication (so no CSRF), the
 rate limit applies per snippet visitor and per network, and identity comes only from a signature.
-A browser call that names an ``app_key`` must come from one of that guidance app's allowed
-origins (``guidance.origins``, imported lazily); only then does the answer carry CORS headers.
+A browser call (any ``Origin`` header, ``null`` included) that names an ``app_key`` must come from
+one of that app's allowed origins (``hosts.origins``, the same rule as the guidance API); only
+then does django-cors-headers add CORS headers (``hosts.cors``).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
-from importlib import import_module
-from importlib.util import find_spec
-from types import ModuleType
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -28,10 +24,11 @@ from rest_framework.views import APIView
 
 from core.journey import snippet_visitor
 from core.visitors import ip_hash
+from hosts import origins
+from hosts.identity import verify_for_app
 from search import actions as search_actions
 
 from . import actions, links
-from .identity import verify
 from .models import SupportRequest
 from .validation import RequestError, RequestInput
 
@@ -111,27 +108,18 @@ class OriginRefused(Exception):
         self.field, self.status = field, status
 
 
-def guidance_origins() -> ModuleType | None:
-    """``guidance.origins`` when the guidance app is installed (support must not need it)."""
-    return import_module("guidance.origins") if find_spec("guidance") else None
-
-
-def snippet_origin(request: Request, app_key: str) -> str:
-    """The origin to answer with CORS headers: the caller's, when the app allows it. A browser
-    always sends ``Origin`` cross-origin; calls without one (a host's own server) get no CORS
-    headers and are treated as before."""
-    origins = guidance_origins()
-    origin = origins.request_origin(request) if origins else request.headers.get("Origin", "")
-    if not app_key or not origin:
-        return ""
-    if origins is None:
-        raise OriginRefused("app_key", _("Unknown or rotated app key."))
+def check_snippet_origin(request: Request, app_key: str) -> None:
+    """A browser always sends ``Origin`` on a POST (``null`` from a sandboxed frame or a
+    ``data:`` URL): then the app must allow the caller's origin, exactly as the guidance API
+    checks it (``hosts.origins``), and the CORS middleware answers with that origin. Calls without
+    ``Origin`` (a host's own server) get no CORS headers and no origin check."""
+    if not app_key or "Origin" not in request.headers:
+        return
     try:
-        origins.authorise(app_key, origin)
+        origins.authorise_request(request, app_key)
     except origins.Rejected as refused:
         field = "app_key" if refused.field == "key" else "origin"
         raise OriginRefused(field, str(refused), refused.status) from refused
-    return request.headers.get("Origin", "")
 
 
 class SupportAPIView(APIView):
@@ -145,31 +133,6 @@ class SupportAPIView(APIView):
 
 class RequestCreateView(SupportAPIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    cors_origin = ""
-
-    def options(self, request: Request, *args, **kwargs) -> Response:
-        """Preflight from the snippet (it sends JSON and ``Idempotency-Key``). It carries no
-        key, so any active app's origin passes here; the POST is checked against its own app."""
-        origin = request.headers.get("Origin", "")
-        if not origin:
-            return super().options(request, *args, **kwargs)
-        origins = guidance_origins()
-        if origins is None or not origins.allowed_anywhere(origin):
-            message = _("This origin is not allowed for the app: %s") % origin
-            return invalid({"origin": message}, 403)
-        response = Response(status=status.HTTP_204_NO_CONTENT)
-        response["Access-Control-Allow-Origin"] = origin
-        response["Access-Control-Allow-Methods"] = "POST"
-        response["Access-Control-Allow-Headers"] = "Content-Type, Idempotency-Key"
-        response["Access-Control-Max-Age"] = "600"
-        return response
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if self.cors_origin:
-            response["Access-Control-Allow-Origin"] = self.cors_origin
-        patch_vary_headers(response, ("Origin",))
-        return response
 
     @extend_schema(
         operation_id="support_request_create",
@@ -180,7 +143,7 @@ class RequestCreateView(SupportAPIView):
             "`consent` is true, minus the parts named in `remove`) and queues its deliveries. "
             "Send an `idempotency_key` (or `Idempotency-Key` header): a repeat returns the first "
             "request with 200 instead of 201. `identity` is trusted only with a valid "
-            "`identity_signature` (hex HMAC-SHA256 of `identity.id` with the app's secret)."
+            "`identity_signature` over id, email and name (docs/support.md has the recipe)."
         ),
         request={"application/json": CreateSerializer, "multipart/form-data": CreateSerializer},
         responses={201: CreatedSerializer, 200: CreatedSerializer, **ERRORS},
@@ -189,7 +152,7 @@ class RequestCreateView(SupportAPIView):
         raw = request.data
         try:
             app_key = raw.get("app_key", "") if hasattr(raw, "get") else ""
-            self.cors_origin = snippet_origin(request, str(app_key or ""))
+            check_snippet_origin(request, str(app_key or ""))
         except OriginRefused as refused:
             return invalid({refused.field: str(refused)}, refused.status)
         fields = CreateSerializer(data=raw)
@@ -204,7 +167,7 @@ class RequestCreateView(SupportAPIView):
             except ValueError:
                 identity = {}
         app_key = data.get("app_key", "")
-        verified = verify(
+        verified = verify_for_app(
             app_key,
             identity if isinstance(identity, (dict, str)) else {},
             data.get("identity_signature", ""),
@@ -212,8 +175,8 @@ class RequestCreateView(SupportAPIView):
         # Guidance records an anonymous user's journey under the snippet's random id and a signed
         # user's under their id: a verified request reads both (the random id stays first).
         visitors = [snippet_visitor(app_key, data.get("anonymous_id", ""))]
-        if verified.verified:
-            visitors.append(snippet_visitor(app_key, verified.external_id))
+        if verified.signed:
+            visitors.append(snippet_visitor(app_key, verified.user_id))
         requester = actions.Requester(
             visitors=tuple(dict.fromkeys(v for v in visitors if v)),
             consented=data.get("consent", False),

@@ -74,9 +74,11 @@ class SupportRequest(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Who the host product says this is (signed by its secret; see support/identity.py).
+    # Who the host product says this is (signed by its secret; see hosts/identity.py), and which
+    # of the shown fields ("id", "email", "name") are exactly what the host signed.
     external_id = models.CharField(max_length=200, blank=True)
     identity_verified = models.BooleanField(default=False)
+    verified_fields = models.JSONField(default=list, blank=True)
     visitor = models.CharField(max_length=64, blank=True, db_index=True)
     app_key = models.CharField(max_length=64, blank=True)
     channel = models.CharField(max_length=20, default="help_centre")  # help_centre, snippet

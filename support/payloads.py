@@ -49,7 +49,11 @@ def request_data(request: SupportRequest) -> dict:
             else None
         ),
         "identity": (
-            {"external_id": request.external_id, "verified": request.identity_verified}
+            {
+                "external_id": request.external_id,
+                "verified": request.identity_verified,
+                "verified_fields": request.verified_fields,
+            }
             if request.external_id
             else None
         ),

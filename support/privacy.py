@@ -122,6 +122,8 @@ def anonymise(request: SupportRequest) -> None:
         name="",
         user=None,
         external_id="",
+        identity_verified=False,
+        verified_fields=[],
         visitor="",
         page_url="",
         journey=[],

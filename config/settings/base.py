@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "guidance",
     "support",
     "insights",
+    "hosts",
     "frontend",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "corsheaders",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # snippet APIs only: hosts/cors.py
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -255,6 +258,17 @@ FARO_SUPPORT_WEBHOOK_TIMEOUT = 10
 
 # Community (docs/community.md): unanswered questions are listed for staff after this long.
 FARO_COMMUNITY_UNANSWERED_HOURS = int(os.environ.get("FARO_COMMUNITY_UNANSWERED_HOURS", "48"))
+
+# Host products (hosts/): CORS only on the snippet's APIs, for each app's own allowed origins
+# (hosts/cors.py decides per request; the static list stays empty). No cookies cross origins.
+CORS_URLS_REGEX = r"^/api/v1/(guidance|support)/"
+CORS_ALLOWED_ORIGINS: list[str] = []
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "POST", "OPTIONS")
+CORS_ALLOW_HEADERS = ("content-type", "if-none-match", "idempotency-key")
+CORS_EXPOSE_HEADERS = ("ETag",)
+# The fictional host product at /demo-host/ (guidance/views.py): only under DEBUG or with this on.
+FARO_DEMO_HOST = env_bool("FARO_DEMO_HOST")
 
 # Journeys (core.journey): kept only with consent, purged after this many days.
 FARO_ASSUME_CONSENT = os.environ.get("FARO_ASSUME_CONSENT", "") == "1"

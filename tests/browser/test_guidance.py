@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.models import JourneyEvent
+from guidance import demo
 from guidance.models import FrustrationDailyStat, GuidedApp, Tip, TipDailyStat
 from support.models import SupportRequest
 
@@ -19,15 +20,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.guidance.urls")]
 
 
 @pytest.fixture
-def host(live_server, site):
-    """The demo app allowing both loopback origins of the live server, and the host page URL."""
+def host(live_server, site, settings):
+    """The demo app allowing both loopback origins of the live server, and the host page URL
+    (the page serves only the demo app, and only when turned on: test settings have no DEBUG)."""
+    settings.FARO_DEMO_HOST = True
     port = live_server.url.rsplit(":", 1)[1]
     app = GuidedApp.objects.create(
-        name="Browser demo",
+        name=demo.DEMO_APP_NAME,
+        public_key=demo.DEMO_KEY,
         allowed_origins=f"http://localhost:{port}\nhttp://127.0.0.1:{port}",
         rage_click_count=5,
     )
-    host_url = f"http://localhost:{port}/demo-host/?key={app.public_key}&consent=granted"
+    host_url = f"http://localhost:{port}/demo-host/?consent=granted"
     return app, host_url
 
 

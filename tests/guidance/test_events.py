@@ -9,8 +9,8 @@ import pytest
 
 from core.journey import snippet_visitor
 from core.models import JourneyEvent
-from guidance.identity import sign
 from guidance.models import FrustrationDailyStat, TipDailyStat
+from hosts.identity import sign_token as sign
 
 from .conftest import ORIGIN
 

@@ -1,5 +1,6 @@
-"""The project's URLs plus the demo host page, as config/urls.py will mount it
-(``path("demo-host/", include(guidance_urls.demo_urlpatterns))``)."""
+"""The project's URLs plus the demo host page, as config/urls.py mounts it under DEBUG or
+``FARO_DEMO_HOST`` (the test settings have neither). The view itself still answers only when
+``guidance.views.demo_host_enabled()``: tests that need the page set ``FARO_DEMO_HOST``."""
 
 from django.urls import include, path
 

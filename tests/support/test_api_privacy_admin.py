@@ -11,8 +11,9 @@ from django.core import mail
 
 from core import journey
 from core.models import JourneyEvent
+from hosts.identity import sign_fields
 from kb.models import ArticleFeedback
-from support import actions, identity
+from support import actions
 from support.models import SupportMessage, SupportRequest
 from support.validation import RequestInput
 
@@ -38,7 +39,7 @@ def test_the_snippet_links_the_journey_and_a_signed_identity(client, settings):
         "anonymous_id": "anon-42",
         "consent": True,
         "identity": {"id": "u-7", "email": "u7@x.test", "name": "Uma"},
-        "identity_signature": identity.sign("s3cret", "u-7"),
+        "identity_signature": sign_fields("s3cret", "u-7", "u7@x.test", "Uma"),
         "page_url": "https://app/x",
         "remove": ["product_page"],
     }

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from core.models import JourneyEvent
-from guidance.identity import sign
 from guidance.models import GuidedApp, Tip
+from hosts.identity import sign_token as sign
 from support.models import SupportRequest
 
 pytestmark = pytest.mark.django_db
@@ -65,17 +65,20 @@ def test_preflight_then_post_from_an_allowed_origin_carries_the_snippet_journey(
         HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
         HTTP_ACCESS_CONTROL_REQUEST_HEADERS="content-type, idempotency-key",
     )
-    assert preflight.status_code == 204
+    assert preflight.status_code == 200  # answered by django-cors-headers (hosts/cors.py)
     assert preflight["Access-Control-Allow-Origin"] == ORIGIN
-    assert "Origin" in preflight["Vary"]
-    assert preflight["Access-Control-Allow-Methods"] == "POST"
-    assert preflight["Access-Control-Allow-Headers"] == "Content-Type, Idempotency-Key"
+    assert "origin" in preflight["Vary"].lower()
+    assert "POST" in preflight["Access-Control-Allow-Methods"]
+    assert {"content-type", "idempotency-key"} <= set(
+        preflight["Access-Control-Allow-Headers"].split(", ")
+    )
 
     saw_tip(client, app, tip, "anon1abcd")
     saw_tip(client, app, tip, "someoneelse")
     response = ask(client, app)
     assert response.status_code == 201, response.content
-    assert response["Access-Control-Allow-Origin"] == ORIGIN and "Origin" in response["Vary"]
+    assert response["Access-Control-Allow-Origin"] == ORIGIN
+    assert "origin" in response["Vary"].lower()
     assert ask(client, app).json()["reference"] == response.json()["reference"]  # a double click
 
     request = SupportRequest.objects.get()
@@ -104,8 +107,10 @@ def test_a_disallowed_origin_or_unknown_key_is_refused_and_creates_nothing(clien
     assert body["error"] and set(body["errors"]) == {"app_key" if case != "origin" else "origin"}
     assert "Access-Control-Allow-Origin" not in response
     assert not SupportRequest.objects.exists()
-    preflight = client.options(CREATE, HTTP_ORIGIN="https://evil.test")
-    assert preflight.status_code == 403 and "Access-Control-Allow-Origin" not in preflight
+    preflight = client.options(
+        CREATE, HTTP_ORIGIN="https://evil.test", HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST"
+    )
+    assert "Access-Control-Allow-Origin" not in preflight  # the browser then refuses to send
 
 
 def test_without_consent_no_journey_and_no_page_is_attached(client, app, tip):
