@@ -58,7 +58,9 @@ def signals(
     second = candidates[1] if len(candidates) > 1 else None
     sims = [c.semantic for c in candidates]
     best = max(sims, default=0.0)
-    terms = get_keyword_backend().terms(correction or query, scope) if words else []
+    keyword = get_keyword_backend()
+    terms = keyword.terms(correction or query, scope) if words else []
+    unknown = len(keyword.unknown_words(query, scope)) if words else 0
     total_idf = sum(idf for _, idf in terms)
     matched = set(top.matched) if top else set()
     coverage = sum(idf for lex, idf in terms if lex in matched) / total_idf if total_idf else 0.0
@@ -69,7 +71,7 @@ def signals(
         "sim_margin": (top.semantic - second.semantic) if top and second else 0.0,
         "sim_best": best,
         "coverage": coverage,
-        "known": min(1.0, len({lex for lex, _ in terms}) / len(words)) if words else 0.0,
+        "known": 1.0 - unknown / len(words) if words else 0.0,
         "agree": float(bool(best_kw and best_sem and best_kw.key == best_sem.key)),
         "keyword_top": float(bool(top and top.keyword > 0)),
         "near": math.log1p(sum(1 for s in sims if s >= best - 0.05)),

@@ -67,6 +67,14 @@ class KeywordBackend:
         """Share (by IDF weight) of the query's words found in the section, 0..1."""
         raise NotImplementedError
 
+    def terms(self, query: str, scope: Scope) -> list[tuple[str, float]]:
+        """The query's index terms with their IDF weights (answerability's coverage signal)."""
+        raise NotImplementedError
+
+    def unknown_words(self, query: str, scope: Scope) -> tuple[str, ...]:
+        """Typed words the index has never seen (a sign the question is about something else)."""
+        raise NotImplementedError
+
 
 class VectorBackend:
     def search(self, vector, scope: Scope, limit: int) -> list[Hit]:

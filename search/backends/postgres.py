@@ -64,6 +64,9 @@ class PostgresKeywordBackend(KeywordBackend):
         """The query's lexemes (synonyms added) with their IDF weights, rarest first."""
         return self._lookup(query, scope).terms
 
+    def unknown_words(self, query: str, scope: Scope) -> tuple[str, ...]:
+        return self._lookup(query, scope).unknown_words
+
     def _lookup(self, query: str, scope: Scope) -> Lookup:
         """What the vocabulary says about the query, memoised within a search."""
         memo = _terms_memo.get()
