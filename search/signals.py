@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from .sources import source_for
+
+_deferred: ContextVar[set[int] | None] = ContextVar("faro_deferred_indexing", default=None)
+
+
+@contextmanager
+def indexing_deferred() -> Iterator[set[int]]:
+    """Inside the block, published pages are collected instead of each enqueuing a task; the
+    caller indexes the collected ids once (``tasks.index_pages``). Bulk imports publish hundreds
+    of pages, and one task per page would re-count the vocabulary hundreds of times."""
+    pending: set[int] = set()
+    token = _deferred.set(pending)
+    try:
+        yield pending
+    finally:
+        _deferred.reset(token)
 
 
 def page_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     from .tasks import index_page
 
+    pending = _deferred.get()
+    if pending is not None:
+        pending.add(instance.pk)
+        return
     index_page.enqueue(instance.pk)
 
 

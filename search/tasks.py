@@ -23,6 +23,18 @@ def index_page(page_id: int) -> int:
 
 
 @task()
+def index_pages(page_ids: list[int]) -> int:
+    """Index many pages in one task and refresh the vocabulary once (bulk imports)."""
+    from wagtail.models import Page
+
+    embedded = 0
+    for page in Page.objects.filter(pk__in=page_ids).specific():
+        embedded += index_object(page)
+    refresh_vocabulary()
+    return embedded
+
+
+@task()
 def remove_from_index(source: str, object_id: str) -> int:
     removed = remove_object(source, object_id)
     refresh_vocabulary()

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "support",
     "insights",
     "hosts",
+    "importing",
     "frontend",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import markdown
 
-_IMAGE = re.compile(r'^!\[(?P<alt>[^\]]*)\]\(image:(?P<key>[\w-]+)(?:\s+"(?P<caption>[^"]*)")?\)$')
+# ``image:key`` names a demo illustration; any other target is a path (imports: importing/).
+_IMAGE = re.compile(
+    r'^!\[(?P<alt>[^\]]*)\]\((?:image:(?P<key>[\w-]+)|(?P<src>[^\s)"]+))(?:\s+"(?P<caption>[^"]*)")?\)$'
+)
 _VIDEO = re.compile(r'^@video\s+(?P<url>\S+)(?:\s+"(?P<title>[^"]*)")?$')
 _STEP = re.compile(r"^\d+\.\s+(?P<text>.+)$")
 _CALLOUT = re.compile(r"^>\s*(?P<kind>Note|Tip|Warning):\s*(?P<text>.*)$", re.IGNORECASE)
@@ -66,9 +69,16 @@ def parse_file(path: Path) -> Document:
     return Document(path=path, meta=meta, blocks=_Parser(path, body).parse())
 
 
+def parse_body(path: Path, lines: list[str], *, lenient: bool = False) -> list[dict]:
+    """Blocks for the lines after the front matter. ``lenient`` (imports of Markdown written
+    elsewhere): a blockquote without a "Note:"-style marker is a note instead of an error."""
+    return _Parser(path, lines, lenient=lenient).parse()
+
+
 class _Parser:
-    def __init__(self, path: Path, lines: list[str]) -> None:
+    def __init__(self, path: Path, lines: list[str], *, lenient: bool = False) -> None:
         self.path = path
+        self.lenient = lenient
         self.lines = lines
         self.i = 0
         self.blocks: list[dict] = []
@@ -146,14 +156,15 @@ class _Parser:
     def _callout(self) -> None:
         self.flush_text()
         match = _CALLOUT.match(self.lines[self.i])
-        if not match:
+        if not match and not self.lenient:
             raise self.error("a callout starts with '> Note:', '> Tip:' or '> Warning:'")
-        parts = [match["text"]]
+        kind = match["kind"].lower() if match else "note"
+        parts = [match["text"] if match else self.lines[self.i].lstrip(">").strip()]
         self.i += 1
         while self.i < len(self.lines) and self.lines[self.i].startswith(">"):
             parts.append(self.lines[self.i].lstrip(">").strip())
             self.i += 1
-        value = {"kind": match["kind"].lower(), "text": inline_html(" ".join(parts))}
+        value = {"kind": kind, "text": inline_html(" ".join(parts))}
         self.blocks.append(_block("callout", value))
 
     def _faq(self) -> None:

@@ -1,0 +1,87 @@
+"""HTML files, one per article (a static-site export): folders as categories, like Markdown.
+
+The title is the first ``<h1>`` (removed from the body) or ``<title>``; the summary is the page's
+meta description or its first paragraph; tags come from meta keywords. The body is ``<main>``,
+``<article>`` or ``<body>``, converted by ``convert.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from bs4 import BeautifulSoup
+
+from .convert import html_to_blocks
+from .files import SourceTree, UnsafeSource
+from .folders import (
+    FrontMatterError,
+    article_files,
+    as_list,
+    category_for,
+    locale_roots,
+    translation_key,
+)
+from .items import Bundle, SourceArticle
+
+KIND = "html"
+
+
+def read(tree: SourceTree, default_locale: str) -> Bundle:
+    bundle = Bundle(kind=KIND)
+    categories: dict = {}
+    for locale, prefix in locale_roots(tree, default_locale).items():
+        for path in article_files(tree, prefix, (".html", ".htm")):
+            try:
+                bundle.articles.append(read_article(tree, path, locale, prefix, categories))
+            except (FrontMatterError, UnsafeSource, UnicodeDecodeError) as error:
+                bundle.failures.append((path, str(error)))
+    bundle.categories = list(categories.values())
+    return bundle
+
+
+def read_article(
+    tree: SourceTree, path: str, locale: str, prefix: str, categories: dict
+) -> SourceArticle:
+    soup = BeautifulSoup(tree.read_text(path), "html.parser")
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    heading = root.find("h1")
+    title = heading.get_text(" ", strip=True) if heading else ""
+    if heading:
+        heading.decompose()
+    if not title and soup.title:
+        title = soup.title.get_text(" ", strip=True)
+    if not title:
+        raise FrontMatterError(f"{path}: no <h1> or <title> to name the article")
+    inner = path.removeprefix(prefix)
+    folder = str(PurePosixPath(inner).parent)
+    category_id = category_for(
+        tree, KIND, locale, prefix, "" if folder == "." else folder, categories
+    )
+    key = str(PurePosixPath(inner).with_suffix(""))
+    body, notes = html_to_blocks(root.decode_contents(), lambda src: tree.resolve_link(path, src))
+    return SourceArticle(
+        source_id=f"{locale}:{key}",
+        locale=locale,
+        title=title[:255],
+        translation_key=translation_key(KIND, key),
+        category_id=category_id,
+        body=body,
+        summary=_summary(soup, root)[:250],
+        tags=as_list(_meta(soup, "keywords")),
+        old_urls=["/" + path],
+        notes=notes,
+        origin=path,
+    )
+
+
+def _meta(soup: BeautifulSoup, name: str) -> str:
+    tag = soup.find("meta", attrs={"name": name})
+    return str(tag.get("content") or "") if tag else ""
+
+
+def _summary(soup: BeautifulSoup, root) -> str:
+    description = _meta(soup, "description").strip()
+    if description:
+        return description
+    first = root.find("p")
+    return first.get_text(" ", strip=True) if first else ""
