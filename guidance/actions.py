@@ -69,10 +69,12 @@ def visible_article(page: Page | None, locale: str) -> ArticlePage | None:
 def _tip_payload(tip: Tip, reasons: list[str], locale: str, base: str) -> dict:
     link = None
     article = visible_article(tip.link_article, locale) if tip.link_article_id else None
+    # The button says what it does ("Read how"), never an article title or a bare search word;
+    # editors can write their own short label.
     if article is not None:
-        link = {"url": base + article.url, "label": tip.link_label or article.title}
+        link = {"url": base + article.url, "label": tip.link_label or action_label("read", locale)}
     elif tip.link_search:
-        link = {"search": tip.link_search, "label": tip.link_label or tip.link_search}
+        link = {"search": tip.link_search, "label": tip.link_label or action_label("find", locale)}
     steps = [
         {
             "title": block.value["title"],
@@ -97,6 +99,11 @@ def _tip_payload(tip: Tip, reasons: list[str], locale: str, base: str) -> dict:
         "version": tip.version(),
         "why": reasons,
     }
+
+
+def action_label(action: str, locale: str) -> str:
+    with translation.override(locale):
+        return _("Read how") if action == "read" else _("Find the answer")
 
 
 def candidate_tips(app: GuidedApp, locale: str) -> list[Tip]:
@@ -172,7 +179,11 @@ def ui_strings(locale: str) -> dict[str, str]:
             "step": _("Step %(n)s of %(total)s"),
             "stuck": _("Need a hand?"),
             "stuck_body": _("It looks like something is not working. We can help."),
+            "stuck_on": _("It looks like “%(what)s” is not working for you. We can help."),
+            "help_with": _("Find help with “%(what)s”"),
             "get_help": _("Get help"),
+            "later": _("Ask me later"),
+            "hide": _("Hide"),
             "consent": _("Help us improve these tips by sharing how you use them?"),
             "allow": _("Allow"),
             "deny": _("No thanks"),
@@ -232,7 +243,25 @@ JOURNEY_KINDS = {
     "frustration": journey.Kind.FRUSTRATION,
     "offer": journey.Kind.FRUSTRATION,
     "page": journey.Kind.PRODUCT_PAGE,
+    "search": journey.Kind.SEARCH,  # searched in the launcher
+    "opened": journey.Kind.SEARCH_CLICK,  # opened one of its results
 }
+
+
+def _journey_data(event: dict, app: GuidedApp, tips: dict[int, tuple[str, str]]) -> dict:
+    """What the agent reads later, in words: the tip's title and kind (not only its id), what was
+    searched and how many results came back, what the user struggled with."""
+    data = {k: event[k] for k in ("tip", "step", "signal", "detail", "version") if k in event}
+    if event.get("tip") in tips:
+        data["title"], data["tip_kind"] = tips[event["tip"]]
+    if event["type"] == "search":
+        data["q"] = data.pop("detail", "")
+        data["results"] = event.get("results")
+    if event["type"] == "opened":
+        data["title"] = data.pop("detail", "")
+    data["app"] = app.public_key
+    data["event"] = event["type"]
+    return data
 
 
 @dataclass
@@ -279,7 +308,13 @@ def record_events(app: GuidedApp, identity: Identity, batch: EventBatch) -> dict
     Returns how many were accepted, ignored (unknown tip) and written to the journey."""
     today = timezone.localdate()
     tip_ids = {e["tip"] for e in batch.events if e.get("tip")}
-    known = set(Tip.objects.filter(app=app, pk__in=tip_ids).values_list("pk", flat=True))
+    tips = {
+        pk: (title, kind)
+        for pk, title, kind in Tip.objects.filter(app=app, pk__in=tip_ids).values_list(
+            "pk", "title", "kind"
+        )
+    }
+    known = set(tips)
     counts: dict[tuple[int, str], int] = {}
     accepted = ignored = written = 0
     anon = identity.user_id if identity.signed else batch.anon
@@ -297,9 +332,7 @@ def record_events(app: GuidedApp, identity: Identity, batch: EventBatch) -> dict
             signal = (event.get("signal") or "unknown")[:16] if kind == "frustration" else "offer"
             bump_frustration(app, signal, today)
         accepted += 1
-        data = {k: event[k] for k in ("tip", "step", "signal", "detail", "version") if k in event}
-        data["app"] = app.public_key
-        data["event"] = kind
+        data = _journey_data(event, app, tips)
         if visitor and journey.record_for_visitor(
             visitor,
             JOURNEY_KINDS[kind],

@@ -34,9 +34,26 @@ TEXT = {
         "modal": ("New: saved reports", "<p>Save a report's filters and share it.</p>"),
         "checklist": ("Get started", "<p>Three steps to a working workspace.</p>"),
         "checks": ["Create a project", "Invite your team", "Track your first hour"],
-        "tour": ("Welcome to Plano", ["Your dashboard", "Export your data", "Invite people"]),
+        "tour": (
+            "Welcome to Plano",
+            ["Your dashboard", "Export your data", "Invite people", "Your plan"],
+        ),
+        "tour_steps": [
+            "<p>Everything your team tracked this week, at a glance.</p>",
+            "<p>Download time entries as CSV or PDF for payroll or invoices.</p>",
+            "<p>Add teammates by email. Next, open <b>Billing</b> at the top.</p>",
+            "<p>Your plan and invoices live here; change plans any time.</p>",
+        ],
         "tour_body": "<p>Take a quick look around.</p>",
+        "banner_label": "Compare plans",
         "frustration": ("Is sync not working?", "<p>Most sync problems fix themselves.</p>"),
+        "frustration_label": "Read how to fix sync",
+        "export": (
+            "Export not starting?",
+            "<p>Large exports take up to a minute; we email you the file when it is ready.</p>",
+        ),
+        "export_label": "Read about exports",
+        "export_search": "export",
         "pro": ("Pro tip for admins", "<p>As a Pro admin you can set approval rules.</p>"),
         "search": "sync",
     },
@@ -46,12 +63,29 @@ TEXT = {
         "modal": ("Novedad: informes guardados", "<p>Guarda los filtros de un informe.</p>"),
         "checklist": ("Primeros pasos", "<p>Tres pasos para empezar.</p>"),
         "checks": ["Crea un proyecto", "Invita a tu equipo", "Registra tu primera hora"],
-        "tour": ("Bienvenido a Plano", ["Tu panel", "Exporta tus datos", "Invita a personas"]),
+        "tour": (
+            "Bienvenido a Plano",
+            ["Tu panel", "Exporta tus datos", "Invita a personas", "Tu plan"],
+        ),
+        "tour_steps": [
+            "<p>Todo lo que tu equipo registró esta semana, de un vistazo.</p>",
+            "<p>Descarga las horas en CSV o PDF para nóminas o facturas.</p>",
+            "<p>Añade compañeros por email. Después, abre <b>Facturación</b> arriba.</p>",
+            "<p>Tu plan y tus facturas están aquí; cambia de plan cuando quieras.</p>",
+        ],
         "tour_body": "<p>Un vistazo rápido.</p>",
+        "banner_label": "Comparar planes",
         "frustration": (
             "¿No funciona la sincronización?",
             "<p>La mayoría de los problemas se resuelven solos.</p>",
         ),
+        "frustration_label": "Lee cómo arreglar la sincronización",
+        "export": (
+            "¿La exportación no empieza?",
+            "<p>Las exportaciones grandes tardan hasta un minuto; te enviamos el archivo.</p>",
+        ),
+        "export_label": "Lee sobre exportaciones",
+        "export_search": "exportar",
         "pro": ("Consejo Pro para administradores", "<p>Puedes fijar reglas de aprobación.</p>"),
         "search": "sincronizar",
     },
@@ -64,18 +98,20 @@ def _article(slug: str) -> ArticlePage | None:
 
 def tips_for(lang: str) -> list[dict]:
     t = TEXT[lang]
+    # Every step says something and points at something; the last one is on the Billing page,
+    # so the tour carries on there (the snippet waits for #plan-card).
+    selectors = ["#page-title", "#new-export", "#invite-form", "#plan-card"]
     steps = [
-        {"title": title, "body": "", "selector": sel}
-        for title, sel in zip(
-            t["tour"][1], ["#page-title", "#new-export", "#invite-form"], strict=True
-        )
+        {"title": title, "body": body, "selector": sel}
+        for title, body, sel in zip(t["tour"][1], t["tour_steps"], selectors, strict=True)
     ]
     return [
-        {"kind": "tooltip", "selector": "#new-export", "url_patterns": "/demo-host/*"},
+        {"kind": "tooltip", "selector": "#new-export", "url_patterns": "/demo-host/"},
         {
             "kind": "banner",
             "url_patterns": "/demo-host/billing/*",
             "link_article": _article("change-plan"),
+            "link_label": t["banner_label"],
             "reshow_on_article_change": True,
         },
         {"kind": "modal", "url_patterns": "/demo-host/reports/*", "trigger": "delay"},
@@ -86,17 +122,27 @@ def tips_for(lang: str) -> list[dict]:
         },
         {
             "kind": "tour",
-            "url_patterns": "/demo-host/",
+            "url_patterns": "/demo-host/\n/demo-host/billing/*",
             "priority": 5,
             "frequency": "once",
             "steps": [("step", s) for s in steps],
             "body": t["tour_body"],
         },
-        {
+        {  # offered only where it fits: clicks piling up on "Sync now"
             "kind": "frustration",
             "trigger": "frustration",
             "signal": "rage_click",
+            "selector": "#broken",
             "link_search": t["search"],
+            "link_label": t["frustration_label"],
+        },
+        {  # … and on "New export"
+            "kind": "export",
+            "trigger": "frustration",
+            "signal": "rage_click",
+            "selector": "#new-export",
+            "link_search": t["export_search"],
+            "link_label": t["export_label"],
         },
         {
             "kind": "pro",
@@ -119,7 +165,7 @@ def seed(log: Callable[[str], None]) -> None:
     for lang in ("en", "es"):
         for spec in tips_for(lang):
             label = spec.pop("kind")
-            kind = {"frustration": "modal", "pro": "banner"}.get(label, label)
+            kind = {"frustration": "modal", "export": "modal", "pro": "banner"}.get(label, label)
             name = f"{label.capitalize()} ({lang})"
             if Tip.objects.filter(app=app, name=name).exists():
                 continue

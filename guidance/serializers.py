@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 MAX_EVENTS = 50
 EVENT_TYPES = ("shown", "clicked", "dismissed", "completed", "step", "frustration", "offer", "page")
+EVENT_TYPES += ("search", "opened")  # the launcher: a search (detail = the query), a result opened
 SIGNALS = ("rage_click", "js_error", "form_failure", "repeat_search")
 
 
@@ -112,6 +113,7 @@ class EventSerializer(serializers.Serializer):
     step = serializers.IntegerField(required=False, min_value=0, max_value=100)
     signal = serializers.ChoiceField(choices=SIGNALS, required=False)
     detail = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    results = serializers.IntegerField(required=False, min_value=0, max_value=1000)
     version = serializers.CharField(required=False, allow_blank=True, max_length=20)
     url = serializers.CharField(required=False, allow_blank=True, max_length=500)
 

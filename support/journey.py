@@ -8,8 +8,10 @@ timeline, plus the articles already read, so nobody asks the customer to start o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core import journey as core_journey
 from core.models import JourneyEvent
@@ -72,24 +74,92 @@ class Part:
     items: list[str] = field(default_factory=list)
 
 
+TIP_WORDS = {
+    Kind.TIP_SHOWN: _("Saw %(kind)s “%(title)s”"),
+    Kind.TIP_CLICKED: _("Clicked the button of %(kind)s “%(title)s”"),
+    Kind.TIP_DISMISSED: _("Closed %(kind)s “%(title)s”"),
+    Kind.TIP_COMPLETED: _("Finished %(kind)s “%(title)s”"),
+}
+TIP_KINDS = {
+    "tooltip": _("the tip"),
+    "banner": _("the banner"),
+    "modal": _("the announcement"),
+    "checklist": _("the checklist"),
+    "tour": _("the tour"),
+}
+SIGNAL_WORDS = {
+    "rage_click": _("Clicked “%(what)s” again and again"),
+    "js_error": _("Hit an error in the product (%(what)s)"),
+    "form_failure": _("The form “%(what)s” kept failing"),
+    "repeat_search": _("Searched several times without opening a result (“%(what)s”)"),
+}
+
+
+def _where(event: dict) -> str:
+    """The product page an event happened on, as a path ("/projects"), for "… on /projects"."""
+    path = urlsplit(str(event.get("page_url") or "")).path
+    return " " + str(_("on %(page)s") % {"page": path}) if path else ""
+
+
+def _search(data: dict, channel: str) -> str:
+    count = data.get("results")
+    where = _("in the product") if channel == "snippet" else _("in the help centre")
+    text = _("Searched “%(q)s” %(where)s") % {"q": data.get("q", ""), "where": where}
+    if count == 0:
+        return f"{text} ({_('no results')})"
+    if isinstance(count, int):
+        return f"{text} ({ngettext('%(n)d result', '%(n)d results', count) % {'n': count}})"
+    return str(text)
+
+
+def _tip(event: dict, data: dict) -> str:
+    title = data.get("title") or f"#{data.get('tip', '?')}"
+    kind = TIP_KINDS.get(data.get("tip_kind", ""), _("the tip"))
+    if data.get("event") == "step":
+        words = _("Moved to step %(n)s of %(kind)s “%(title)s”")
+        return str(words % {"n": int(data.get("step") or 0) + 1, "kind": kind, "title": title})
+    return str(TIP_WORDS[event["kind"]] % {"kind": kind, "title": title}) + _where(event)
+
+
+def _signal(event: dict, data: dict) -> str:
+    if data.get("event") == "offer":
+        title = data.get("title")
+        offered = _("Was offered help: “%(title)s”") % {"title": title} if title else None
+        return str(offered or _("Was offered help (“Need a hand?”)")) + _where(event)
+    words = SIGNAL_WORDS.get(data.get("signal", ""))
+    what = str(data.get("detail") or "").strip()
+    if words is None or not what:
+        return str(_("Seemed stuck (%(signal)s)") % {"signal": data.get("signal", "?")}) + (
+            _where(event)
+        )
+    return str(words % {"what": what}) + _where(event)
+
+
 def describe(event: dict) -> str:
-    """One line a person can read, in the customer's preview and the agent's timeline."""
+    """One sentence a person can read, in the customer's preview and the agent's timeline:
+    what was searched (and where, with how many results), which tip was seen by its title,
+    what the user struggled with and on which page — never bare ids or event codes."""
     data = event.get("data") or {}
     kind = event["kind"]
     if kind == Kind.SEARCH:
-        count = data.get("results")
-        zero = " — " + str(_("no results")) if count == 0 else ""
-        return f"“{data.get('q', '')}”{zero}"
-    if kind in {Kind.SEARCH_CLICK, Kind.ARTICLE_VIEW}:
-        return str(data.get("title") or data.get("url") or event.get("page_url", ""))
+        return _search(data, event.get("channel", ""))
+    if kind == Kind.SEARCH_CLICK:
+        title = data.get("title") or data.get("url") or event.get("page_url", "")
+        return str(_("Opened the result “%(title)s”") % {"title": title})
+    if kind == Kind.ARTICLE_VIEW:
+        title = data.get("title") or data.get("url") or event.get("page_url", "")
+        return str(_("Read “%(title)s”") % {"title": title})
     if kind == Kind.FEEDBACK:
         verdict = _("helpful") if data.get("helpful") else _("not helpful")
         reason = f" ({data['reason']})" if data.get("reason") else ""
         return f"{data.get('title', '')}: {verdict}{reason}"
     if kind in PARTS["tips"][1]:
-        return f"{Kind(kind).label}: {data.get('title') or data.get('tip') or ''}".strip(": ")
+        return _tip(event, data)
+    if kind == Kind.FRUSTRATION:
+        return _signal(event, data)
     if kind == Kind.PRODUCT_PAGE:
-        return str(data.get("url") or event.get("page_url", ""))
+        page = str(data.get("url") or event.get("page_url", ""))
+        return str(_("Opened %(page)s in the product") % {"page": page})
     return str(data.get("title") or data.get("note") or Kind(kind).label)
 
 

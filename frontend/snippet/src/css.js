@@ -16,11 +16,15 @@ a{color:#0b5cab}
 .n{color:#5a6472;font-size:12px;margin-right:auto}
 .ar{position:absolute;width:12px;height:12px;background:#fff;border:1px solid #cfd6e0;transform:rotate(45deg)}
 .bottom .ar{top:-7px;border-right:0;border-bottom:0}.top .ar{bottom:-7px;border-left:0;border-top:0}
-.bn{top:0;left:0;right:0;max-width:none;width:auto;border-radius:0;display:flex;gap:12px;align-items:center;background:#eef5ff}
+.right .ar{left:-7px;border-right:0;border-top:0}.left .ar{right:-7px;border-left:0;border-bottom:0}
+.sp{position:fixed;z-index:2147482998;border-radius:8px;box-shadow:0 0 0 3px #f5a623,0 0 0 100vmax #0003;pointer-events:none}
+.bn{position:relative;z-index:auto;max-width:none;width:auto;border-radius:0;border-width:0 0 1px;box-shadow:none;display:flex;flex-wrap:wrap;gap:4px 12px;align-items:center;background:#eef5ff;padding:10px max(16px,env(safe-area-inset-right)) 10px max(16px,env(safe-area-inset-left));padding-top:max(10px,env(safe-area-inset-top));animation:none}
 .bn h2{margin:0}.bn .r{margin:0 30px 0 auto}
 .ov{position:fixed;inset:0;background:#0006;z-index:2147482999}
 .md{top:50%;left:50%;transform:translate(-50%,-50%);max-width:440px;width:calc(100% - 32px)}
-.ck{bottom:20px;left:20px}
+.ck{bottom:max(20px,env(safe-area-inset-bottom));left:20px}
+.pl{padding:8px 14px;border-radius:20px;font-weight:650;color:#0b5cab;width:auto}
+.fd{position:absolute;top:6px;right:36px;font-size:20px;line-height:1;color:#5a6472;padding:4px}
 .ck label{display:flex;gap:8px;align-items:flex-start;padding:3px 0}
 .lb{position:fixed;right:20px;bottom:20px;z-index:2147483001;background:#0b5cab;color:#fff;border-radius:22px;padding:10px 16px;font-weight:650;box-shadow:0 4px 14px #0004}
 .pn{right:20px;bottom:72px;width:360px;max-width:calc(100vw - 40px);max-height:calc(100vh - 100px);overflow:auto}
@@ -37,6 +41,7 @@ a{color:#0b5cab}
 .cf .lo{display:flex;gap:6px;font-weight:400}.cf .lo input{flex:none}
 .er{color:#b00020}.er:empty{display:none}
 .cs{font-size:12px;background:#f6f8fb;padding:8px;border-radius:6px;margin:6px 0}
+@media (max-width:640px){.ck:not(.pl),.of,.pn{left:12px;right:12px;bottom:72px;max-width:none;width:auto}.md{max-width:none}}
 @keyframes in{from{opacity:0;transform:translateY(4px)}}
 .md{animation:none}
 @media (prefers-reduced-motion:reduce){.c{animation:none}}`;

@@ -1,7 +1,7 @@
 // Faro guidance snippet. One <script async src=".../faro.js" data-key="pk_..."> on the host page.
 // Renders inside a Shadow DOM (no styles leak either way), makes one API request per page view,
 // sends events only with consent, and never throws into the host page.
-import { RageClicks, Repeats, OfferGate, pick, offerFor } from './core.js';
+import { RageClicks, Repeats, OfferGate, plan, offerFor, RANK, COOLDOWN } from './core.js';
 import { ui } from './ui.js';
 
 (function () {
@@ -11,6 +11,7 @@ import { ui } from './ui.js';
   const api = new URL('/api/v1/guidance/', s.src).href;
   const key = d.key || set.key;
   const ls = (() => { try { return localStorage; } catch { return null; } })();
+  const ss = (() => { try { return sessionStorage; } catch { return null; } })();
   const get = (k) => ls?.getItem('faro:' + k), put = (k, v) => { try { ls?.setItem('faro:' + k, v); } catch {} };
   const rnd = () => Math.random().toString(36).slice(2) + Date.now().toString(36);
   const anon = get('anon') || (put('anon', rnd()), get('anon')) || rnd();
@@ -22,6 +23,7 @@ import { ui } from './ui.js';
   const locale = () => (set.locale || d.locale || document.documentElement.lang || 'en').slice(0, 2).toLowerCase();
   const save = () => put(memKey, JSON.stringify(mem));
   const rec = (tip) => (mem[tip.id] = mem[tip.id]?.v === tip.version ? mem[tip.id] : { v: tip.version });
+  const pause = (tip) => { if (RANK[tip.kind]) mem.$ = Date.now(); }; // starts the cool-down
 
   function send() {
     timer = 0;
@@ -45,14 +47,18 @@ import { ui } from './ui.js';
 
   // The tips' lifecycle, reported by the UI.
   const on = {
-    shown(tip) { const r = rec(tip); r.at = Date.now(); save(); track('shown', { tip: tip.id, version: tip.version }); },
+    shown(tip) { const r = rec(tip); r.at = Date.now(); pause(tip); save(); track('shown', { tip: tip.id, version: tip.version }); },
     clicked(tip) { track('clicked', { tip: tip.id }); },
-    dismissed(tip) { rec(tip).x = 1; save(); track('dismissed', { tip: tip.id }); },
+    dismissed(tip) { rec(tip).x = 1; pause(tip); save(); track('dismissed', { tip: tip.id }); },
     step(tip, i) { rec(tip).s = i; save(); track('step', { tip: tip.id, step: i }); },
-    done(tip) { const r = rec(tip); r.d = 1; save(); track('completed', { tip: tip.id }); },
+    done(tip) { const r = rec(tip); r.d = 1; pause(tip); save(); track('completed', { tip: tip.id }); },
     check(tip, items) { rec(tip).k = items; save(); },
-    searched(q) { if (detect.search.hit('s', Date.now())) fire('repeat_search', q); },
-    opened() { detect.search.reset('s'); },
+    searched(q, n) {
+      track('search', { detail: String(q || '').slice(0, 200), results: n });
+      if (detect.search.hit('s', Date.now())) fire('repeat_search', q);
+    },
+    opened(title) { track('opened', { detail: String(title || '').slice(0, 200) }); detect.search.reset('s'); },
+    later() { try { ss?.setItem('faro:later', '1'); } catch {} },
     consent: setConsent,
   };
 
@@ -76,25 +82,33 @@ import { ui } from './ui.js';
     detect.search = new Repeats(th.searches, 300e3);
     view = view || ui({ api, key, cfg: () => cfg, on, consent: () => consent, anon, id });
     view.launcher();
-    for (const tip of pick(cfg.tips, mem, Date.now())) view.show(tip, mem[tip.id]);
     if (consent === 'granted') track('page', {});
+    // One thing at a time: the consent question first, then at most one tip (or the tour).
+    const tips = () => {
+      const p = plan(cfg.tips, mem, Date.now(), set.cooldown != null ? set.cooldown * 1e3 : COOLDOWN);
+      if (p.lead) view.show(p.lead, mem[p.lead.id]);
+      if (p.checklist) view.show(p.checklist, mem[p.checklist.id], !!p.lead || innerWidth < 640);
+    };
+    if (!consent && !ss?.getItem('faro:later')) view.askConsent(tips);
+    else tips();
   }
 
   // Frustration ("dark feedback"): observed only; an offer at most once per page view.
   const detect = {};
-  function fire(signal, detail) {
+  function fire(signal, detail, el) {
     if (!cfg || !cfg.frustration.enabled) return;
     track('frustration', { signal, detail: String(detail || '').slice(0, 200) });
     if (!gate.take()) return;
-    const tip = offerFor(cfg.tips, signal, mem, Date.now());
+    const at = (sel) => { try { return !!el?.closest?.(sel); } catch { return false; } };
+    const tip = offerFor(cfg.tips, signal, mem, Date.now(), at);
     track('offer', { signal, ...(tip ? { tip: tip.id } : {}) });
     view.offer(tip, signal, detail);
   }
   const label = (el) => (el.getAttribute?.('aria-label') || el.textContent || el.name || el.id || el.tagName || '').trim().slice(0, 80);
   addEventListener('click', (e) => {
     const t = e.target;
-    if (!detect.rage || !t || t === view?.host) return;
-    if (detect.rage.click(t, e.timeStamp)) fire('rage_click', label(t));
+    if (!detect.rage || !t || view?.owns(t)) return;
+    if (detect.rage.click(t, e.timeStamp)) fire('rage_click', label(t), t);
   }, true);
   addEventListener('error', (e) => { if (detect.err?.hit('e', Date.now())) fire('js_error', e.message); });
   addEventListener('unhandledrejection', () => { if (detect.err?.hit('e', Date.now())) fire('js_error', 'unhandled rejection'); });
@@ -104,7 +118,8 @@ import { ui } from './ui.js';
     if (now - lastInvalid < 300) return; // one failed submit fires `invalid` once per field
     lastInvalid = now;
     const k = form?.id || form?.getAttribute('name') || form?.action || 'form';
-    if (detect.form?.hit(k, now)) fire('form_failure', label(form || e.target));
+    const name = form?.getAttribute('aria-label') || form?.getAttribute('name') || form?.id;
+    if (detect.form?.hit(k, now)) fire('form_failure', name || label(e.target), form || e.target);
   }, true);
 
   // SPA navigation: the History API, patched without changing its behaviour.

@@ -16,16 +16,25 @@ function h(tag, props, ...kids) {
   return el;
 }
 
-export function ui({ api, key, cfg, on, consent, anon, id }) {
-  const host = h('faro-guidance', { 'data-faro': '' });
+// A <faro-guidance> element with its own shadow root and the widget's stylesheet.
+function shadow(attr) {
+  const host = h('faro-guidance', { [attr]: '' });
   const root = host.attachShadow({ mode: 'open' });
   try { const sh = new CSSStyleSheet(); sh.replaceSync(css); root.adoptedStyleSheets = [sh]; }
   catch { root.append(h('style', {}, css)); }
   const w = h('div', { class: 'w' });
   root.append(w);
+  return { host, root, w };
+}
+
+export function ui({ api, key, cfg, on, consent, anon, id }) {
+  // Floating layers live at the end of the body; banners at its start, in the flow, so they push
+  // the host's content down instead of covering its navigation.
+  const { host, root, w } = shadow('data-faro');
+  const top = shadow('data-faro-banner');
   document.body.append(host);
   const t = (k) => cfg().i18n[k] || k;
-  let uid = 0, follows = new Set(), stop = [], stack = [], panel, btn, asked = 0, lastFocus;
+  let uid = 0, follows = new Set(), stop = [], stack = [], panel, btn, asked = 0, later = null, pending = null;
 
   // Anchored cards follow their element on scroll and resize (one rAF per frame at most).
   let raf = 0;
@@ -33,31 +42,42 @@ export function ui({ api, key, cfg, on, consent, anon, id }) {
   const schedule = () => { raf = raf || requestAnimationFrame(reflow); };
   addEventListener('scroll', schedule, { capture: true, passive: true });
   addEventListener('resize', schedule, { passive: true });
-  function follow(card, anchor) {
+  // The host's controls near a card: it should not cover them (the anchor and its ancestors aside).
+  const controls = (anchor) => [...document.querySelectorAll('button,input,select,textarea,a[href],[role=button]')]
+    .slice(0, 300).filter((o) => !o.contains(anchor) && !anchor.contains(o)).map((o) => o.getBoundingClientRect());
+  function follow(card, anchor, spot) {
     const arrow = h('span', { class: 'ar' });
     card.prepend(arrow);
+    if (spot) w.insertBefore(spot, card);
     const f = () => {
-      if (!anchor.isConnected) { card.hidden = true; return; }
+      if (!anchor.isConnected) { card.hidden = true; if (spot) spot.hidden = true; return; }
       const a = anchor.getBoundingClientRect();
-      const p = place(a, { width: card.offsetWidth, height: card.offsetHeight }, { width: innerWidth, height: innerHeight });
+      const p = place(a, { width: card.offsetWidth, height: card.offsetHeight }, { width: innerWidth, height: innerHeight }, 10, controls(anchor));
       card.hidden = !p.visible;
       card.style.top = p.top + 'px';
       card.style.left = p.left + 'px';
-      card.classList.toggle('top', p.side === 'top');
-      card.classList.toggle('bottom', p.side === 'bottom');
-      arrow.style.left = Math.max(10, Math.min(a.left + a.width / 2 - p.left - 6, card.offsetWidth - 22)) + 'px';
+      card.className = card.className.replace(/ (top|bottom|left|right)\b/g, '') + ' ' + p.side;
+      const across = p.side === 'top' || p.side === 'bottom';
+      arrow.style.left = across ? Math.max(10, Math.min(a.left + a.width / 2 - p.left - 6, card.offsetWidth - 22)) + 'px' : '';
+      arrow.style.top = across ? '' : Math.max(10, Math.min(a.top + a.height / 2 - p.top - 6, card.offsetHeight - 22)) + 'px';
+      if (spot) {
+        spot.hidden = !p.visible;
+        Object.assign(spot.style, { top: a.top - 4 + 'px', left: a.left - 4 + 'px', width: a.width + 8 + 'px', height: a.height + 8 + 'px' });
+      }
     };
     follows.add(f);
-    card._unfollow = () => follows.delete(f);
+    card._unfollow = () => { follows.delete(f); spot?.remove(); };
     f();
   }
-  function waitFor(sel, cb, ms = 30000) {
+  // Single-page apps render late: wait for the element (MutationObserver), give up after `ms`.
+  function waitFor(sel, cb, ms = 30000, gone) {
     let el; try { el = document.querySelector(sel); } catch { return; }
     if (el) return cb(el);
-    const mo = new MutationObserver(() => { const e = document.querySelector(sel); if (e) { mo.disconnect(); cb(e); } });
+    const mo = new MutationObserver(() => { const e = document.querySelector(sel); if (e) { end(); cb(e); } });
     mo.observe(document.documentElement, { childList: true, subtree: true });
-    const tm = setTimeout(() => mo.disconnect(), ms);
-    stop.push(() => { mo.disconnect(); clearTimeout(tm); });
+    const tm = setTimeout(() => { end(); gone?.(); }, ms);
+    const end = () => { mo.disconnect(); clearTimeout(tm); };
+    stop.push(end);
   }
   function close(card) {
     card._unfollow?.();
@@ -110,6 +130,8 @@ export function ui({ api, key, cfg, on, consent, anon, id }) {
       const c = card('bn', tip, tip.title, body(tip.body), h('div', { class: 'r' }, linkOf(tip)));
       c.setAttribute('role', 'region');
       c.setAttribute('aria-label', tip.title);
+      top.w.append(c);
+      if (!top.host.isConnected) document.body.prepend(top.host);
       on.shown(tip);
     },
     modal(tip) {
@@ -118,7 +140,7 @@ export function ui({ api, key, cfg, on, consent, anon, id }) {
       modal(c);
       on.shown(tip);
     },
-    checklist(tip, r) {
+    checklist(tip, r, mini) {
       const done = new Set(r?.k || []);
       const boxes = tip.steps.map((s, i) => h('label', {},
         h('input', { type: 'checkbox', checked: done.has(i), onchange: (e) => {
@@ -129,29 +151,47 @@ export function ui({ api, key, cfg, on, consent, anon, id }) {
         } }),
         h('span', {}, s.title, body(s.body))));
       const c = card('ck', tip, tip.title, body(tip.body), ...boxes);
+      // Folded into a small "Get started 1/3" button (on phones, or while something else is up).
+      const count = () => `${tip.title} ${done.size}/${tip.steps.length}`;
+      const pill = h('button', { class: 'c ck pl', 'aria-expanded': 'false', 'data-kind': 'checklist-toggle', onclick: () => fold(false) }, count());
+      const fold = (f) => { c.hidden = f; pill.hidden = !f; pill.textContent = count(); if (!f) c.querySelector('input')?.focus(); };
+      c.append(h('button', { class: 'b2 fd', 'aria-label': t('hide'), onclick: () => { fold(true); pill.focus(); } }, '–'));
+      w.append(pill);
+      c._fold = fold;
+      c._unfollow = () => pill.remove();
+      fold(!!mini);
       on.shown(tip);
     },
     tour(tip, r) {
-      on.shown(tip);
+      if (!(r && 's' in r)) on.shown(tip);
       step(tip, Math.min(r?.s || 0, tip.steps.length - 1));
     },
   };
-  function step(tip, i) {
+  // One tour step: its text, a spotlight on its element, Back/Next. Keyboard focus moves only when
+  // the user moves through the tour, never on page load. A step whose element is on another page
+  // (or never comes) pauses the tour there; it resumes on the page where the element appears.
+  function step(tip, i, focus) {
     const s = tip.steps[i], n = tip.steps.length;
-    const go = (j) => { close(c); if (j >= n) on.done(tip); else { on.step(tip, j); step(tip, j); } };
+    const go = (j) => { close(c); if (j >= n) on.done(tip); else { on.step(tip, j); step(tip, j, true); } };
     const c = card(s.selector ? 'tr' : 'md tr', tip, s.title, body(s.body),
       h('div', { class: 'r' },
         h('span', { class: 'n' }, t('step').replace('%(n)s', i + 1).replace('%(total)s', n)),
         i > 0 && h('button', { class: 'b2', onclick: () => go(i - 1) }, t('back')),
         h('button', { class: 'b', onclick: () => go(i + 1) }, i === n - 1 ? t('done') : t('next'))));
     c.setAttribute('data-step', i);
+    const focusNext = () => focus && c.querySelector('.b').focus();
     if (s.selector) {
       c.hidden = true;
-      waitFor(s.selector, (el) => { c.hidden = false; follow(c, el); c.querySelector('.b').focus(); }, 5000);
-    } else c.querySelector('.b').focus();
+      waitFor(s.selector, (el) => {
+        c.hidden = false;
+        follow(c, el, h('div', { class: 'sp', 'aria-hidden': 'true' }));
+        el.scrollIntoView?.({ block: 'nearest' });
+        focusNext();
+      }, 5000, () => close(c));
+    } else focusNext();
   }
-  function show(tip, r) {
-    const go = () => render[tip.kind]?.(tip, r);
+  function show(tip, r, mini) {
+    const go = () => render[tip.kind]?.(tip, r, mini);
     if (tip.trigger === 'delay') { const tm = setTimeout(go, tip.delay * 1000); stop.push(() => clearTimeout(tm)); }
     else if (tip.trigger === 'element' && tip.kind !== 'tooltip') waitFor(tip.selector, go);
     else go();
@@ -183,13 +223,13 @@ export function ui({ api, key, cfg, on, consent, anon, id }) {
       const query = input.value.trim();
       if (!query) return;
       out.replaceChildren(h('p', {}, t('searching')));
-      on.searched(query);
       try {
         const r = await fetch(api + 'search?' + new URLSearchParams({ key, q: query, locale: c.locale }), { credentials: 'omit' });
         const data = await r.json();
+        if (r.ok) on.searched(query, data.hits?.length || 0);
         out.replaceChildren(data.hits?.length
           ? h('ul', { 'aria-label': t('search') }, data.hits.map((x) => h('li', {},
-            h('a', { href: x.url, target: '_blank', rel: 'noopener', onclick: on.opened }, x.title), body(x.snippet))))
+            h('a', { href: x.url, target: '_blank', rel: 'noopener', onclick: () => on.opened(x.title) }, x.title), body(x.snippet))))
           : h('p', {}, data.error || t('no_results')));
       } catch { out.replaceChildren(h('p', {}, t('no_results'))); }
     };
@@ -216,6 +256,7 @@ export function ui({ api, key, cfg, on, consent, anon, id }) {
     panel._restore = btn;
     stack.push(panel);
     w.append(panel);
+    w.querySelector('.ck:not(.pl)')?._fold?.(true); // the corner is the launcher's now
     btn.setAttribute('aria-expanded', 'true');
     if (contact) return talk();
     input.focus();
@@ -273,25 +314,36 @@ export function ui({ api, key, cfg, on, consent, anon, id }) {
         h('button', { class: 'b', onclick: () => { on.consent(true); row.remove(); } }, t('allow'))));
     return row;
   }
-  function askConsent() {
+  // The consent question comes first, alone; `then` runs once it is answered or put off (×).
+  function askConsent(then) {
+    if (then) later = then;
     if (asked++ || consent()) return;
     const row = consentRow();
-    const c = h('div', { class: 'c of', role: 'region', 'aria-label': t('help') }, row);
-    row.addEventListener('click', (e) => e.target.tagName === 'BUTTON' && c.remove());
+    const c = h('div', { class: 'c of', role: 'region', 'aria-label': t('help'), 'data-kind': 'consent' }, row,
+      h('button', { class: 'x', 'aria-label': t('later'), onclick: () => { on.later(); done(); } }, '×'));
+    const done = () => { c.remove(); const f = later; later = null; f?.(); pending?.(); pending = null; };
+    row.addEventListener('click', (e) => e.target.tagName === 'BUTTON' && done());
     w.append(c);
   }
   const talkTo = (c) => h('button', { class: 'b2', onclick: () => { close(c()); open('', false, true); } }, t('human'));
+  // "Need a hand?" where the user struggled: the editors' tip for that element or page, else a
+  // sentence naming what they clicked. It waits for the consent question; not over the launcher.
   function offer(tip, signal, detail) {
+    if (w.querySelector('[data-kind=consent]')) { pending = () => offer(tip, signal, detail); return; }
+    if (panel) return;
+    w.querySelector('.ck:not(.pl)')?._fold?.(true);
     if (tip) {
       const c = card('of', tip, tip.title, body(tip.body), h('div', { class: 'r' }, linkOf(tip), talkTo(() => c)));
       c.setAttribute('data-offer', signal);
       on.shown(tip);
       return;
     }
-    const c = card('of', null, t('stuck'), h('p', {}, t('stuck_body')),
+    const what = signal === 'js_error' ? '' : detail;
+    const say = (k) => t(k).replace('%(what)s', what);
+    const c = card('of', null, t('stuck'), h('p', {}, what ? say('stuck_on') : t('stuck_body')),
       h('div', { class: 'r' },
         talkTo(() => c),
-        h('button', { class: 'b', onclick: () => { close(c); open(signal === 'js_error' ? '' : detail, !!detail && signal !== 'js_error'); } }, t('get_help'))));
+        h('button', { class: 'b', onclick: () => { close(c); open(what, !!what); } }, what ? say('help_with') : t('get_help'))));
     c.setAttribute('data-offer', signal);
   }
 
@@ -305,10 +357,11 @@ export function ui({ api, key, cfg, on, consent, anon, id }) {
 
   return {
     host, show, launcher, open, offer, askConsent,
+    owns: (el) => el === host || el === top.host,
     clear() {
       stop.forEach((f) => f()); stop = [];
       [...stack].forEach((c) => c !== panel && close(c));
-      asked = 0;
+      pending = null;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RageClicks, Repeats, OfferGate, shouldShow, pick, offerFor, place } from '../src/core.js';
+import { RageClicks, Repeats, OfferGate, shouldShow, plan, offerFor, place, COOLDOWN } from '../src/core.js';
 
 test('rage clicks: 4 fast clicks on one element fire once', () => {
   const r = new RageClicks(4, 1200), el = {};
@@ -54,14 +54,43 @@ test('frequency caps', () => {
   assert.equal(shouldShow(tip(), { 1: { v: 'v1', d: 1 } }, now), false, 'completed tours stay done');
 });
 
-test('pick: all tooltips, one banner, one modal or tour, frustration tips wait', () => {
+test('plan: one interruptive tip per page view, by kind (tour > modal > tooltip > banner) then priority', () => {
   const tips = [
-    tip({ id: 1 }), tip({ id: 2 }), tip({ id: 3, kind: 'banner', priority: 1 }), tip({ id: 4, kind: 'banner', priority: 5 }),
-    tip({ id: 5, kind: 'modal' }), tip({ id: 6, kind: 'tour', priority: 2 }), tip({ id: 7, trigger: 'frustration' }),
+    tip({ id: 1, priority: 9 }), tip({ id: 3, kind: 'banner', priority: 20 }), tip({ id: 5, kind: 'modal' }),
+    tip({ id: 6, kind: 'tour', priority: -1 }), tip({ id: 7, trigger: 'frustration', kind: 'tour' }),
+    tip({ id: 8, kind: 'checklist' }),
   ];
-  assert.deepEqual(pick(tips, {}, 0).map((t) => t.id).sort(), [1, 2, 4, 6]);
-  assert.equal(offerFor(tips, 'rage_click', {}, 0).id, 7);
-  assert.equal(offerFor([tip({ id: 8, trigger: 'frustration', signal: 'js_error' })], 'rage_click', {}, 0), undefined);
+  const p = plan(tips, {}, 0);
+  assert.equal(p.lead.id, 6);
+  assert.equal(p.checklist.id, 8, 'the checklist waits in its corner');
+  assert.equal(plan(tips.filter((t) => t.kind !== 'tour'), {}, 0).lead.id, 5);
+  assert.equal(plan([tip({ id: 1 }), tip({ id: 3, kind: 'banner', priority: 20 })], {}, 0).lead.id, 1);
+  assert.equal(plan([tip({ id: 1 }), tip({ id: 2, priority: 3 })], {}, 0).lead.id, 2);
+});
+
+test('plan: a cool-down after an interruption; a tour in progress resumes through it', () => {
+  const now = 1e9;
+  const mem = { $: now - 1000 };
+  assert.equal(plan([tip({ id: 1 })], mem, now).lead, null);
+  assert.equal(plan([tip({ id: 1 })], { $: now - COOLDOWN }, now).lead.id, 1);
+  const tour = tip({ id: 2, kind: 'tour', frequency: { mode: 'once' } });
+  const started = { ...mem, 2: { v: 'v1', at: now - 2000, s: 1 } };
+  assert.equal(plan([tip({ id: 1 }), tour], started, now).lead.id, 2, 'resumes on the next page');
+  assert.equal(plan([tour], { 2: { v: 'v1', at: 1 } }, now).lead, null, 'a finished-once tour stays away');
+  assert.equal(plan([tour], { 2: { v: 'v1', s: 2, d: 1 } }, now).lead, null);
+});
+
+test('offerFor: the tip for the element the user struggled with, else a general one for the signal', () => {
+  const tips = [
+    tip({ id: 7, trigger: 'frustration', signal: 'rage_click', selector: '#sync' }),
+    tip({ id: 8, trigger: 'frustration', signal: 'rage_click' }),
+    tip({ id: 9, trigger: 'frustration', signal: 'js_error' }),
+  ];
+  const on = (sel) => (s) => s === sel;
+  assert.equal(offerFor(tips, 'rage_click', {}, 0, on('#sync')).id, 7);
+  assert.equal(offerFor(tips, 'rage_click', {}, 0, on('#new-export')).id, 8);
+  assert.equal(offerFor(tips.slice(0, 1), 'rage_click', {}, 0, on('#new-export')), undefined, 'sync help is not offered for exports');
+  assert.equal(offerFor(tips, 'js_error', {}, 0).id, 9);
 });
 
 test('place: below the anchor, above when no room, clamped to the viewport', () => {
@@ -74,6 +103,14 @@ test('place: below the anchor, above when no room, clamped to the viewport', () 
   assert.equal(above.top, 440);
   assert.equal(above.left, 592);
   assert.equal(place({ top: -200, bottom: -170, left: 0, width: 10, height: 30 }, box, vp).visible, false);
+  // A form right below the anchor: the box goes above it rather than covering the form.
+  const anchor = { top: 250, bottom: 280, left: 40, width: 100, height: 30 };
+  const form = { top: 300, left: 24, width: 550, height: 70 };
+  const p = place(anchor, box, vp, 10, [form]);
+  assert.equal(p.side, 'top');
+  assert.equal(p.top, 140);
+  const crowded = place(anchor, box, vp, 10, [form, { top: 100, left: 0, width: 800, height: 140 }]);
+  assert.equal(crowded.side, 'right');
 });
 
 test('contact payload: product context only with consent, removable, identity passed on as signed', async () => {
