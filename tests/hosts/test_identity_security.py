@@ -104,3 +104,39 @@ def test_the_snippet_token_verifies_its_signed_email_and_name(client, app):
     assert response.status_code == 201, response.content
     request = SupportRequest.objects.get()
     assert request.verified_fields == ["id", "email", "name"] and request.email == "u9@acme.test"
+
+
+def test_the_documented_recipes_are_what_faro_verifies(app):
+    """A host implements docs/support.md and docs/guidance.md from the text alone: the recipes
+    there, written out independently, must verify (UTF-8 byte lengths included)."""
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    def documented_fields(secret: str, user_id: str, email: str = "", name: str = "") -> str:
+        message = b"faro-identity-fields-v1\n"
+        for value in (user_id, email, name):
+            data = value.encode()
+            message += str(len(data)).encode() + b":" + data
+        return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+    fields = {"id": "u-ñ", "email": "ana.ñ@acme.test", "name": "Ana Ørsted"}
+    signature = documented_fields(app.secret, fields["id"], fields["email"], fields["name"])
+    assert signature == sign_fields(app.secret, fields["id"], fields["email"], fields["name"])
+    assert verify_for_app(app.public_key, fields, signature).verified_fields == (
+        "id",
+        "email",
+        "name",
+    )
+    # Length prefixes: moving a character from one field to the next is another message.
+    assert sign_fields(app.secret, "ab", "c") != sign_fields(app.secret, "a", "bc")
+
+    claims = {"id": "u-42", "traits": {"plan": "pro", "email": "ana@acme.com"}}
+    raw = json.dumps(claims, separators=(",", ":"), sort_keys=True).encode()
+    token = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    token_signature = hmac.new(
+        app.secret.encode(), b"faro-identity-token-v1\n" + token.encode(), hashlib.sha256
+    ).hexdigest()
+    verified = verify_for_app(app.public_key, token, token_signature)
+    assert verified.signed and verified.user_id == "u-42" and verified.email == "ana@acme.com"
