@@ -89,3 +89,12 @@ def test_origin_null_is_refused_the_same_way_by_guidance_and_support(client, app
 def test_pages_outside_the_snippet_apis_get_no_cors_headers(client, app):
     response = client.get("/healthz", HTTP_ORIGIN=ORIGIN)
     assert "Access-Control-Allow-Origin" not in response
+
+
+@pytest.mark.parametrize("call", [page, ask])
+def test_origin_null_with_an_allowed_referer_is_accepted_but_never_echoed(client, app, call):
+    """The same rule in both APIs: ``null`` is no origin, so the Referer's origin stands in (as
+    for a same-origin GET); the answer still never says ``Access-Control-Allow-Origin: null``."""
+    response = call(client, app, HTTP_ORIGIN="null", HTTP_REFERER=f"{ORIGIN}/billing")
+    assert response.status_code in (200, 201), response.content
+    assert "Access-Control-Allow-Origin" not in response
