@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from .consent import has_consent
 from .models import JourneyEvent
+from .urls_safe import safe_or_empty
 from .visitors import VISITOR_COOKIE, salted_digest
 
 Kind = JourneyEvent.Kind
@@ -82,7 +83,8 @@ def record_for_visitor(
     channel: str = "snippet",
 ) -> JourneyEvent | None:
     """Record a step for an already-hashed visitor (the snippet's path). ``consented`` must be
-    what the customer or the host site declared; without it nothing is written."""
+    what the customer or the host site declared; without it nothing is written. The APIs refuse
+    an unsafe ``page_url`` with a 400; here one that slipped through is dropped, never stored."""
     if not consented or kind not in Kind.values:
         return None
     return JourneyEvent.objects.create(
@@ -91,16 +93,19 @@ def record_for_visitor(
         user=user,
         kind=kind,
         channel=channel,
-        page_url=page_url[:TEXT_MAX],
+        page_url=safe_or_empty(page_url)[:TEXT_MAX],
         locale=locale[:10],
         data=_bounded(data or {}),
     )
 
 
 def _bounded(data: dict) -> dict:
-    """Keep event payloads small: a few keys, short strings (no free-form blobs)."""
+    """Keep event payloads small: a few keys, short strings (no free-form blobs); a ``url`` is
+    kept only when it is http(s) or a path here (agents see it as a link)."""
     out = {}
     for key, value in list(data.items())[:DATA_MAX_KEYS]:
+        if key == "url":
+            value = safe_or_empty(value)
         if isinstance(value, str):
             value = value[:TEXT_MAX]
         elif isinstance(value, list):

@@ -7,10 +7,20 @@ import json
 from django.conf import settings
 from rest_framework import serializers
 
+from core.urls_safe import UnsafeURL, check_url
+
 MAX_EVENTS = 50
 EVENT_TYPES = ("shown", "clicked", "dismissed", "completed", "step", "frustration", "offer", "page")
 EVENT_TYPES += ("search", "opened")  # the launcher: a search (detail = the query), a result opened
 SIGNALS = ("rage_click", "js_error", "form_failure", "repeat_search")
+
+
+def safe_url(value: str) -> str:
+    """Host page URLs reach agents' screens through the journey: http(s) or a path only."""
+    try:
+        return check_url(value)
+    except UnsafeURL as error:
+        raise serializers.ValidationError(str(error)) from error
 
 
 def language_codes() -> list[str]:
@@ -43,7 +53,9 @@ class IdentityFields(serializers.Serializer):
 
 
 class PageParamsSerializer(IdentityFields):
-    url = serializers.CharField(max_length=2000, help_text="The host page's path (or full URL).")
+    url = serializers.CharField(
+        max_length=2000, validators=[safe_url], help_text="The host page's path (or full URL)."
+    )
     locale = serializers.ChoiceField(choices=[], required=False)
     traits = serializers.CharField(
         required=False,
@@ -115,7 +127,9 @@ class EventSerializer(serializers.Serializer):
     detail = serializers.CharField(required=False, allow_blank=True, max_length=200)
     results = serializers.IntegerField(required=False, min_value=0, max_value=1000)
     version = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    url = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    url = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, validators=[safe_url]
+    )
 
     def validate(self, data: dict) -> dict:
         if data["type"] in ("shown", "clicked", "dismissed", "completed", "step") and not data.get(
@@ -132,7 +146,9 @@ class EventBatchSerializer(IdentityFields):
         r"^[A-Za-z0-9_-]{8,64}$", help_text="The snippet's random per-browser id."
     )
     consent = serializers.BooleanField(help_text="The user (or the host site) agreed.")
-    url = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    url = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, validators=[safe_url]
+    )
     locale = serializers.CharField(required=False, allow_blank=True, max_length=10)
     events = EventSerializer(many=True, allow_empty=False, max_length=MAX_EVENTS)
 

@@ -3,7 +3,8 @@
 ``create_request(data, requester)`` is the one way a request is made (help-centre form, snippet
 API, demo): it stores the request, its journey snapshot and every outgoing delivery in one
 transaction, and only after the commit wakes a worker. A repeated ``idempotency_key`` from the
-same requester returns the first request instead of making a second one.
+same requester with the same content returns the first request instead of making a second one;
+with other content it is refused (``IdempotencyConflict``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from . import journey, payloads, tasks
 from .models import Deflection, Delivery, Destination, SupportMessage, SupportRequest
 from .validation import RequestError, RequestInput
 
-__all__ = ["RequestError", "RequestInput", "Requester", "create_request"]
+__all__ = ["IdempotencyConflict", "RequestError", "RequestInput", "Requester", "create_request"]
 
 DEFAULT_RATE = "10/hour"
 NETWORK_FACTOR = 5
@@ -87,14 +88,55 @@ def new_reference() -> str:
     return "FR-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(6))
 
 
+class IdempotencyConflict(RequestError):
+    """The key was already used for a request with other content: answered 409, nothing made."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            {
+                "idempotency_key": _(
+                    "This request was already sent with this idempotency key and other content; "
+                    "use a new key for a new request."
+                )
+            }
+        )
+
+
 def idempotency_digest(requester: Requester, key: str) -> str | None:
+    """The stored form of a key: scoped to the channel, the app and the requester (account,
+    signed user, visitor, or — only when none is known — the network), so nobody else's key
+    can match; and ``replayed`` also compares the payload."""
     if not key:
         return None
-    return hashlib.sha256(f"{requester.scope()}|{key}".encode()).hexdigest()
+    scope = f"{requester.channel}|{requester.app_key}|{requester.scope()}|{key}"
+    return hashlib.sha256(scope.encode()).hexdigest()
+
+
+def payload_digest(data: RequestInput) -> str:
+    """What the customer sent, hashed: a retry sends the same, a different request does not."""
+    digest = hashlib.sha256()
+    fields = [data.message, data.email, data.name, data.page_url, data.entry_point, data.locale,
+              ",".join(sorted(data.removed_parts)), data.deflection_token]  # fmt: skip
+    digest.update("\x1f".join(fields).encode())
+    if data.attachment is not None:
+        data.attachment.seek(0)
+        for chunk in data.attachment.chunks():
+            digest.update(chunk)
+        data.attachment.seek(0)
+    return digest.hexdigest()
 
 
 def existing(digest: str | None) -> SupportRequest | None:
     return SupportRequest.objects.filter(idempotency_key=digest).first() if digest else None
+
+
+def replayed(digest: str | None, payload: str) -> SupportRequest | None:
+    """The request this key already made, if the payload is the same; ``IdempotencyConflict``
+    if it is not (the key was reused for something else, or guessed)."""
+    found = existing(digest)
+    if found is not None and found.payload_hash != payload:
+        raise IdempotencyConflict
+    return found
 
 
 def create_request(data: RequestInput, requester: Requester) -> tuple[SupportRequest, bool]:
@@ -105,7 +147,8 @@ def create_request(data: RequestInput, requester: Requester) -> tuple[SupportReq
     customer typed (message, email, attachment) and the page language are kept.
     """
     digest = idempotency_digest(requester, data.idempotency_key)
-    found = existing(digest)
+    payload = payload_digest(data)
+    found = replayed(digest, payload)
     if found is not None:
         return found, False
     removed = set(data.removed_parts)
@@ -123,6 +166,7 @@ def create_request(data: RequestInput, requester: Requester) -> tuple[SupportReq
             request = SupportRequest.objects.create(
                 reference=new_reference(),
                 idempotency_key=digest,
+                payload_hash=payload,
                 message=data.message,
                 email=email,
                 name=name,
@@ -158,7 +202,7 @@ def create_request(data: RequestInput, requester: Requester) -> tuple[SupportReq
                     )
     except IntegrityError:
         # The same key committed by a concurrent submit (double click, client retry).
-        found = existing(digest)
+        found = replayed(digest, payload)
         if found is None:
             raise
         return found, False

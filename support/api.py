@@ -195,6 +195,8 @@ class RequestCreateView(SupportAPIView):
             support_request, created = actions.create_request(
                 replace(parsed, locale=data.get("locale", "")), requester
             )
+        except actions.IdempotencyConflict as conflict:
+            return invalid(conflict.errors, 409)
         except RequestError as error:
             return invalid(error.errors)
         except actions.RateLimited:

@@ -64,7 +64,10 @@ class SupportRequest(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(max_length=16, unique=True)
+    # sha256(channel | app | requester scope | key): a key replays only its own requester's request
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # sha256 of what was sent with the key: the same key with other content is refused (409)
+    payload_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)

@@ -15,10 +15,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from core.urls_safe import UnsafeURL, check_url
+
 from .journey import PART_NAMES
 
 MESSAGE_MIN = 10
 MESSAGE_MAX = 5000
+PAGE_URL_MAX = 500
 DEFAULT_ATTACHMENT_MAX = 5 * 1024 * 1024
 ENTRY_POINTS = {"footer", "search", "feedback", "launcher", "article", "api", ""}
 
@@ -91,6 +94,11 @@ class RequestInput:
         key = str(data.get("idempotency_key", "") or "").strip()
         if len(key) > 200:
             errors["idempotency_key"] = _("The idempotency key is too long (200 at most).")
+        page_url = str(data.get("page_url", "") or "")
+        try:  # shown to agents as a link: http(s) or a path here, never javascript: or data:
+            page_url = check_url(page_url, max_length=8000)[:PAGE_URL_MAX]
+        except UnsafeURL as error:
+            errors["page_url"] = _("The page address was refused: %(why)s") % {"why": error}
         entry = str(data.get("entry_point", "") or "")
         removed = data.getlist("remove") if hasattr(data, "getlist") else data.get("remove", [])
         attachment = (files or {}).get("attachment")
@@ -107,7 +115,7 @@ class RequestInput:
             email=email,
             name=str(data.get("name", "") or "").strip()[:120],
             locale=str(data.get("locale", "") or "")[:10],
-            page_url=str(data.get("page_url", "") or "")[:500],
+            page_url=page_url,
             entry_point=entry if entry in ENTRY_POINTS else "",
             removed_parts=frozenset(str(r) for r in removed or [] if str(r) in PART_NAMES),
             idempotency_key=key,

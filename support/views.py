@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.consent import has_consent, set_consent
+from core.urls_safe import safe_or_empty
 from core.visitors import ip_hash, remember_visitor, visitor_key
 
 from . import actions, journey, links, privacy
@@ -57,7 +58,8 @@ def contact(request: HttpRequest) -> HttpResponse:
     context = {
         "message": source.get("message", "").strip(),
         "entry_point": source.get("from", source.get("entry_point", "")),
-        "page_url": source.get("page", source.get("page_url", ""))[:500],
+        # Only an http(s) URL or a path here is carried on (agents see it as a link).
+        "page_url": safe_or_empty(source.get("page", source.get("page_url", "")))[:500],
         "errors": {},
         "offer": None,
         "stage": "ask",
@@ -94,7 +96,18 @@ def _send(request: HttpRequest, context: dict, locale: str) -> HttpResponse:
         )
         actions.check_rate(requester)
         support_request, _created = actions.create_request(replace(data, locale=locale), requester)
+    except actions.IdempotencyConflict:
+        # Sent before with other words (Back, edit, send): keep the text, offer a fresh key.
+        context["errors"] = {"idempotency_key": _(
+            "This form was already sent, so your changes were not. Send again to make a new "
+            "request."
+        )}  # fmt: skip
+        context.update(share_preview(request, context["page_url"]))
+        return render(request, "support/contact.html", context, status=409)
     except RequestError as error:
+        # The same form sent again (fixed errors) keeps its key: one request however many tries.
+        sent_key = request.POST.get("idempotency_key", "")[:200]
+        context["idempotency_key"] = sent_key or context["idempotency_key"]
         context["errors"] = error.errors
         context.update(share_preview(request, context["page_url"]))
         context["deflection"] = request.POST.get("deflection", "")
