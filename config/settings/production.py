@@ -8,6 +8,7 @@ from .base import *  # noqa: F403
 from .base import env_bool
 
 DEBUG = False
+FARO_ENVIRONMENT = "production"  # seed_demo refuses without --force
 # One torch thread per web worker (docs/search_speed.md); FARO_TORCH_THREADS=0: torch's default.
 os.environ.setdefault("FARO_TORCH_THREADS", "1")
 for _embedder in FARO_SEARCH["EMBEDDERS"].values():  # noqa: F405

@@ -12,6 +12,7 @@ if not os.environ.get("DATABASE_URL"):
     DATABASES["default"]["TEST"] = {"NAME": "test_faro"}
 
 DEBUG = False
+FARO_ENVIRONMENT = "test"  # seed_demo runs (tests seed the demo); production refuses it
 SECRET_KEY = "test-secret-key"
 FARO_HASH_SALT = SECRET_KEY
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
