@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_production_settings_are_refused_with_a_reason(settings):
     settings.FARO_ENVIRONMENT = "production"
-    with pytest.raises(CommandError, match="production.*--force"):
+    with pytest.raises(CommandError, match=r"production.*--force"):
         call_command("seed_demo")
     assert not get_user_model().objects.filter(username="admin").exists()
 
@@ -26,7 +26,7 @@ def test_production_settings_are_refused_with_a_reason(settings):
 def test_debug_off_is_refused(settings):
     settings.FARO_ENVIRONMENT = "dev"
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG.*--force"):
+    with pytest.raises(CommandError, match=r"DEBUG.*--force"):
         call_command("seed_demo")
 
 
