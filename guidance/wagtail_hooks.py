@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -53,14 +54,15 @@ def performance(tip: Tip) -> str:
     )
 
 
-performance.short_description = _("Last 30 days")
+# Wagtail 8's list_display takes names or columns, not bare functions (a function broke the list).
+PERFORMANCE = Column("performance", label=_("Last 30 days"), accessor=performance)
 
 
 class TipViewSet(SnippetViewSet):
     model = Tip
     icon = "help"
     menu_label = _("Tips")
-    list_display = ["name", "kind", "app", "locale", "priority", performance]
+    list_display = ["name", "kind", "app", "locale", "priority", PERFORMANCE]
     list_filter = ["app", "kind", "locale", "live"]
     panels = [
         FieldPanel("app"),

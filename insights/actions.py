@@ -43,8 +43,11 @@ class QueryRef:
         return cls(query, locale)
 
 
-def _check(user) -> None:
-    if not (user.is_active and user.is_staff and user.has_perm("insights.tune_search")):
+def _check(user, *perms: str) -> None:
+    """Tuning from Insights needs ``insights.tune_search``; undoing also needs the delete
+    permission on what is removed (the same one the Snippets list asks for)."""
+    needed = ("insights.tune_search", *perms)
+    if not (user.is_active and user.is_staff and all(user.has_perm(p) for p in needed)):
         raise PermissionDenied
 
 
@@ -52,9 +55,11 @@ def _check(user) -> None:
 def pin_result(user, ref: QueryRef, article_id: int, note: str = "") -> PromotedResult:
     """Pin an article first for queries containing these words (``search.promotions``)."""
     _check(user)
-    article = ArticlePage.objects.filter(pk=article_id).first()
+    article = ArticlePage.objects.filter(pk=article_id).select_related("locale").first()
     if article is None:
         raise ActionError("No such article.")
+    if article.locale.language_code != ref.locale:
+        raise ActionError(f"Choose an article in the query's language ({ref.locale}).")
     promo, _ = PromotedResult.objects.get_or_create(
         locale=ref.locale,
         query=ref.query,
@@ -82,6 +87,60 @@ def add_synonym(user, ref: QueryRef, terms: str) -> Synonym:
         detail=synonym.terms,
     )  # fmt: skip
     return synonym
+
+
+@transaction.atomic
+def unpin_result(user, promo_id: int) -> None:
+    """Undo a pin: the article stops showing first for that query at the next search."""
+    _check(user, "search.delete_promotedresult")
+    promo = PromotedResult.objects.select_related("article").filter(pk=promo_id).first()
+    if promo is None:
+        raise ActionError("That pin was already removed.")
+    TuningLog.objects.create(
+        kind=TuningLog.Kind.UNPIN, query=promo.query, locale=promo.locale, user=user,
+        detail=f"article {promo.article_id}: {promo.article.title}"[:500],
+    )  # fmt: skip
+    promo.delete()
+
+
+@transaction.atomic
+def remove_synonym(user, synonym_id: int) -> None:
+    """Undo a synonym set: its terms stop matching each other at the next search."""
+    _check(user, "search.delete_synonym")
+    synonym = Synonym.objects.filter(pk=synonym_id).first()
+    if synonym is None:
+        raise ActionError("That synonym was already removed.")
+    TuningLog.objects.create(
+        kind=TuningLog.Kind.UNSYNONYM, query=synonym.term_list()[0] if synonym.term_list() else "",
+        locale=synonym.locale, user=user, detail=synonym.terms,
+    )  # fmt: skip
+    synonym.delete()
+
+
+def synonyms_for(query: str, locale: str) -> list[Synonym]:
+    """Synonym sets that contain this (normalised) query as one of their terms."""
+    query = norm(query)
+    candidates = Synonym.objects.filter(locale=locale[:2], terms__icontains=query)
+    return [s for s in candidates if query in s.term_list()]
+
+
+def pins_for(query: str, locale: str) -> list[PromotedResult]:
+    return list(
+        PromotedResult.objects.filter(query=norm(query), locale=locale[:2]).select_related(
+            "article"
+        )
+    )
+
+
+def find_articles(text: str, locale: str, limit: int = 10) -> list[ArticlePage]:
+    """Articles to pin, by title words (every word must appear), for the as-you-type list."""
+    words = norm(text).split()[:6]
+    if not words or locale not in LOCALES:
+        return []
+    qs = ArticlePage.objects.filter(locale__language_code=locale)
+    for word in words:
+        qs = qs.filter(title__icontains=word[:50])
+    return list(qs.order_by("title")[:limit])
 
 
 @transaction.atomic

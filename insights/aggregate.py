@@ -314,25 +314,35 @@ def refresh_community(first: date, last: date) -> int:
 
 
 def embed_missing_texts(batch: int = 256) -> int:
-    """Embed gap texts that have no vector yet, with the model search uses."""
-    from search.embedders import get_embedder
+    """Embed gap texts that have no vector from the gap model yet (``clustering.gap_embedder``:
+    the multilingual one when configured); a vector from another model is replaced."""
+    from .clustering import embed_texts, gap_embedder
 
-    known = TextEmbedding.objects.values("text")
-    missing = list(
-        GapSignal.objects.exclude(text__in=known).values_list("text", flat=True).distinct()
+    embedder = gap_embedder()
+    return embed_and_store(
+        GapSignal.objects.exclude(
+            text__in=TextEmbedding.objects.filter(model=embedder.name).values("text")
+        )
+        .values_list("text", flat=True)
+        .distinct(),
+        embedder,
+        embed_texts,
+        batch,
     )
-    if not missing:
-        return 0
-    embedder = get_embedder()
-    model = getattr(embedder, "model_name", "") or type(embedder).__name__
+
+
+def embed_and_store(texts, embedder, embed, batch: int = 256) -> int:
+    missing = list(texts)
     for i in range(0, len(missing), batch):
-        texts = missing[i : i + batch]
-        vectors = embedder.embed(texts)
+        chunk = missing[i : i + batch]
+        vectors = embed(chunk, embedder)
         TextEmbedding.objects.bulk_create(
             [
-                TextEmbedding(text=t, embedding=v.tolist(), model=str(model)[:200])
-                for t, v in zip(texts, vectors, strict=True)
+                TextEmbedding(text=t, embedding=v.tolist(), model=embedder.name[:200])
+                for t, v in zip(chunk, vectors, strict=True)
             ],
-            ignore_conflicts=True,
+            update_conflicts=True,
+            unique_fields=["text"],
+            update_fields=["embedding", "model"],
         )
     return len(missing)

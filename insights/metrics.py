@@ -30,29 +30,54 @@ from .sources import tip_titles
 
 DEFINITIONS = {
     "searches": "Searches: every search run on the help centre, the API or the snippet "
-    "(typeahead suggestions excluded), from the anonymous search log.",
+    "(typeahead suggestions excluded), from the anonymous search log. Not linked to visitors.",
     "search_sessions": "Search sessions: consented journeys only. A session is one visitor's "
     "events with no gap over 30 minutes; it counts if it contains a search.",
-    "helpful": "Ended in a helpful article: after its first search the session opened an article "
-    "and voted none 'not helpful' (or voted one helpful), and did not ask for a person.",
-    "support": "Ended in a support request: the session asked for a person after searching.",
-    "nothing": "Ended in nothing: neither of the above.",
-    "self_service_rate": "Self-service rate = sessions that ended in a helpful article ÷ search "
-    "sessions.",
-    "deflection_rate": "Deflection rate = sessions that were shown at least one result and did not "
-    "ask for a person ÷ sessions that were shown at least one result.",
+    "helpful": "Ended in a helpful article: a search session that, after its first search, opened "
+    "an article and voted none 'not helpful' (or voted one helpful), and did not ask for a person.",
+    "support": "Then asked for a person: a search session in which the visitor sent a support "
+    "request after searching. A subset of 'Support requests received'.",
+    "nothing": "Ended in neither: a search session with no helpful article and no support request.",
+    "self_service_rate": "Self-service rate = search sessions that ended in a helpful article ÷ "
+    "search sessions.",
+    "deflection_rate": "Deflection rate = search sessions that were shown at least one result and "
+    "did not ask for a person ÷ search sessions that were shown at least one result.",
     "form_deflection_rate": "Contact-form deflection = requests not sent after the contact "
     "form suggested an article ÷ suggestions answered (resolved + sent).",
+    "support_requests": "Support requests received: every request created in the support app in "
+    "the period, from any channel, with or without consent or a search before it. Not filtered "
+    "by product area (a request has none).",
+    "zero_results": "Zero-result query: a search that returned no result.",
     "no_click": "No click: searches that returned results of which none was opened.",
     "before_support": "Preceded a support request: consented sessions that ran this query and "
     "then asked for a person in the same session.",
+    "helpful_pct": "Helpful % = 'yes' votes ÷ votes cast or changed in the period; reasons are "
+    "summed over the period.",
     "read_before_support": "Read just before asking: the article was read in the same session, "
     "before a support request.",
+    "stale": "Stale article: a live article not reviewed within the review interval (or never), "
+    "or a translation whose source was published after its last sync.",
     "tip_later_support": "Later asked for help: visitors who saw the tip and, within 24 hours, "
     "sent a support request from the same page.",
     "frustration_support": "Ended in a request: visitors with a frustration signal on the page who "
     "sent a support request from that page within 24 hours.",
+    "customers_affected": "Customers affected (content gap): distinct sessions per phrasing and "
+    "day, summed over the phrasings of one missing answer. Gaps an existing published article "
+    "already answers are listed apart.",
 }
+
+# The self-service panel: (key in ``outcomes``, label saying exactly what is counted, unit).
+KPIS = [
+    ("searches", "searches (search log)", ""),
+    ("search_sessions", "search sessions (consented journeys)", ""),
+    ("helpful", "search sessions ended in a helpful article", ""),
+    ("support", "search sessions then asked for a person", ""),
+    ("nothing", "search sessions ended in neither", ""),
+    ("self_service_rate", "self-service rate", "%"),
+    ("deflection_rate", "deflection rate", "%"),
+    ("form_deflection_rate", "contact-form deflection", "%"),
+    ("support_requests", "support requests received (all channels)", ""),
+]
 
 
 @dataclass(frozen=True)
@@ -163,7 +188,7 @@ def zero_result_queries(period: Period, limit: int = 25) -> Table:
     rows = _queries(period).filter(n_zero__gt=0).order_by("-n_zero", "query")[:limit]
     return Table(
         "zero_results", "Zero-result queries", ["Query", "Language", "Searches with no result"],
-        [[r["query"], r["locale"], r["n_zero"]] for r in rows], "", 0,
+        [[r["query"], r["locale"], r["n_zero"]] for r in rows], DEFINITIONS["zero_results"], 0,
     )  # fmt: skip
 
 
@@ -228,6 +253,7 @@ def article_helpfulness(period: Period, limit: int = 30) -> Table:
                  reasons[r["article_id"]].items(), key=lambda kv: -kv[1]))]
             for r in rows
         ],
+        DEFINITIONS["helpful_pct"],
     )  # fmt: skip
 
 
@@ -268,7 +294,10 @@ def stale_articles(period: Period, limit: int = 50) -> Table:
         [t, loc, str(lr or "never"), "Translation out of date"]
         for t, loc, lr in translations[:limit]
     ]
-    return Table("stale", "Stale articles", ["Article", "Language", "Last reviewed", "Why"], rows)
+    return Table(
+        "stale", "Stale articles", ["Article", "Language", "Last reviewed", "Why"], rows,
+        DEFINITIONS["stale"],
+    )  # fmt: skip
 
 
 def default_language() -> str:

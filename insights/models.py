@@ -188,13 +188,15 @@ class WrongResult(models.Model):
 
 
 class TuningLog(models.Model):
-    """Who changed search from Insights, when, and what (pin, synonym, wrong result)."""
+    """Who changed search from Insights, when, and what (pin, synonym, wrong result, undo)."""
 
     class Kind(models.TextChoices):
         PIN = "pin", _("Pinned a result")
         SYNONYM = "synonym", _("Added a synonym")
         WRONG = "wrong", _("Marked a result wrong")
         DRAFT = "draft", _("Created an article draft")
+        UNPIN = "unpin", _("Removed a pinned result")
+        UNSYNONYM = "unsynonym", _("Removed a synonym")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     query = models.CharField(max_length=200, blank=True)

@@ -52,7 +52,7 @@ def period_from(request: HttpRequest) -> Period:
     return Period.last(int(days) if days.isdigit() and int(days) in PERIODS else 28, locale, area)
 
 
-def tables_for(section: str, period: Period) -> list[Table]:
+def tables_for(section: str, period: Period, found: gaps.Backlog | None = None) -> list[Table]:
     if section == "search":
         return [
             metrics.top_queries(period),
@@ -69,7 +69,7 @@ def tables_for(section: str, period: Period) -> list[Table]:
     if section == "guidance":
         return [metrics.tips(period), metrics.frustration_pages(period)]
     if section == "backlog":
-        return [gaps.backlog_table(gaps.backlog(period))]
+        return [gaps.backlog_table((found or gaps.analyse(period)).open)]
     return [outcomes_table(period)]
 
 
@@ -91,7 +91,8 @@ def dashboard(request: HttpRequest, section: str = "overview") -> HttpResponse:
     export = request.GET.get("export")
     if export:
         return _csv(period, [t for t in tables_for(section, period) if t.name == export])
-    tables = tables_for(section, period)
+    found = gaps.analyse(period) if section == "backlog" else None
+    tables = tables_for(section, period, found)
     context = {
         "section": section,
         "sections": SECTIONS,
@@ -111,26 +112,57 @@ def dashboard(request: HttpRequest, section: str = "overview") -> HttpResponse:
         "subscribed": _subscribed(request.user),
     }
     if section == "overview":
-        context["totals"] = metrics.outcomes(period)
-    if section == "backlog":
-        context["gaps"] = gaps.backlog(period)
+        totals = metrics.outcomes(period)
+        context["kpis"] = [
+            (key, label, totals[key], unit, DEFINITIONS[key]) for key, label, unit in metrics.KPIS
+        ]
+    if found is not None:
+        context["gaps"], context["answered"] = found.open, found.answered
     return render(request, "insights/dashboard.html", context)
 
 
+# Per table: (column charted, chart title, x-axis label). Tables not listed get no chart.
+CHARTS = {
+    "top_queries": (2, "Most searched queries", "searches"),
+    "zero_results": (2, "Queries with no result", "searches with no result"),
+    "no_click": (3, "Queries whose results were not opened", "searches with no result opened"),
+    "before_support": (2, "Queries before asking for a person", "sessions that then asked"),
+    "helpfulness": (4, "Articles with the most 'not helpful' votes", "'not helpful' votes"),
+    "read_before_support": (2, "Read just before asking for a person", "sessions that then asked"),
+    "tips": (2, "Guidance tips shown most", "times shown"),
+    "frustration": (1, "Pages with the most frustration signals", "frustration signals"),
+    "backlog": (2, "Content gaps by customers affected", "customers affected"),
+}
+OUTCOME_LABELS = {
+    "helpful": "Ended in a helpful article",
+    "support": "Then asked for a person",
+    "nothing": "Ended in neither",
+}
+
+
 def _charts(section: str, period: Period, tables: list[Table]) -> list:
+    """Titled charts with axes and the period's dates; the tables under them hold every value."""
     if section == "overview":
         days = metrics.outcomes_by_day(period)
-        return [charts.stacked_days(days, ("helpful", "support", "nothing"), "Sessions by outcome")]
+        return [
+            charts.stacked_days(
+                days, tuple(OUTCOME_LABELS), OUTCOME_LABELS, "Search sessions by outcome, per day",
+                "search sessions", period.start, period.end,
+            )
+        ]  # fmt: skip
     out = []
-    for table, value_col in zip(tables, (2, 2, 3, 2), strict=False):
-        if table.name in {"stale"} or not table.rows:
+    for table in tables:
+        if table.name not in CHARTS or not table.rows:
             continue
-        col = {"helpfulness": 4, "tips": 2, "frustration": 1, "backlog": 2}.get(
-            table.name, value_col
-        )
-        items = [(str(r[0]), r[col] or 0) for r in table.rows[:10]]
-        out.append(charts.bars(items, table.title))
+        col, title, axis = CHARTS[table.name]
+        items = [(_chart_label(table, r), r[col] or 0) for r in table.rows[:10]]
+        out.append(charts.bars(items, title, axis, period.start, period.end))
     return out
+
+
+def _chart_label(table: Table, row: list) -> str:
+    """The row's name, with its language when the table mixes languages."""
+    return f"{row[0]} ({row[1]})" if table.columns[1] == "Language" else str(row[0])
 
 
 def _csv(period: Period, tables: list[Table]) -> HttpResponse:
@@ -149,7 +181,7 @@ def _csv(period: Period, tables: list[Table]) -> HttpResponse:
 
 
 def tune(request: HttpRequest) -> HttpResponse:
-    """One query: what search returns now, and the editor's three corrections."""
+    """One query: what search returns now, the editor's corrections, and how to undo them."""
     _require(request)
     query, locale = request.GET.get("q", ""), request.GET.get("locale", "en")
     if request.method == "POST":
@@ -161,24 +193,44 @@ def tune(request: HttpRequest) -> HttpResponse:
         except actions.ActionError as error:
             messages.error(request, str(error))
         return redirect(f"{reverse('insights_tune')}?{urlencode({'q': query, 'locale': locale})}")
-    hits, error = [], ""
-    if query.strip() and locale in actions.LOCALES:
-        from search.engine import QueryError, SearchRequest, search
-
-        try:
-            hits = search(SearchRequest(query=query, locale=locale, user=request.user)).hits
-        except QueryError as exc:
-            error = str(exc)
+    find = request.GET.get("find", "")[:100]
+    choices = actions.find_articles(find, locale) if find.strip() else []
+    can_tune = request.user.has_perm("insights.tune_search")
+    if request.GET.get("fragment") == "articles":
+        context = {"choices": choices, "find": find, "query": query, "query_locale": locale}
+        return render(request, "insights/_article_choices.html", context)
+    hits, error = _search_now(request, query, locale)
     wrong = actions.wrong_results(query, locale)
+    related = gaps.related_phrasings(query, locale) if can_tune and query.strip() else []
     context = {
         "query": query,
         "query_locale": locale,
         "hits": [(hit, (hit.type, str(hit.id)) in wrong) for hit in hits],
         "error": error,
         "preview": f"/{locale}/search/?{urlencode({'q': query})}",
-        "can_tune": request.user.has_perm("insights.tune_search"),
+        "can_tune": can_tune,
+        "find": find,
+        "choices": choices,
+        "synonym_placeholder": ", ".join(related) or f"other words for “{query.strip()}”",
+        "pins": actions.pins_for(query, locale) if query.strip() else [],
+        "synonyms": actions.synonyms_for(query, locale) if query.strip() else [],
+        "can_unpin": request.user.has_perm("search.delete_promotedresult"),
+        "can_unsynonym": request.user.has_perm("search.delete_synonym"),
+        "can_list_synonyms": request.user.has_perm("search.view_synonym"),
+        "can_list_pins": request.user.has_perm("search.view_promotedresult"),
     }
     return render(request, "insights/tune.html", context)
+
+
+def _search_now(request: HttpRequest, query: str, locale: str) -> tuple[list, str]:
+    if not (query.strip() and locale in actions.LOCALES):
+        return [], ""
+    from search.engine import QueryError, SearchRequest, search
+
+    try:
+        return search(SearchRequest(query=query, locale=locale, user=request.user)).hits, ""
+    except QueryError as exc:
+        return [], str(exc)
 
 
 def _apply(request: HttpRequest, ref: actions.QueryRef) -> None:
@@ -192,6 +244,12 @@ def _apply(request: HttpRequest, ref: actions.QueryRef) -> None:
     elif action == "synonym":
         actions.add_synonym(user, ref, request.POST.get("terms", ""))
         messages.success(request, "Synonym added.")
+    elif action == "unpin" and request.POST.get("id", "").isdigit():
+        actions.unpin_result(user, int(request.POST["id"]))
+        messages.success(request, "Unpinned: search ranks this query on its own again.")
+    elif action == "unsynonym" and request.POST.get("id", "").isdigit():
+        actions.remove_synonym(user, int(request.POST["id"]))
+        messages.success(request, "Synonym removed.")
     else:
         raise actions.ActionError("Unknown action.")
 

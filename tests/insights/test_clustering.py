@@ -1,5 +1,8 @@
-"""The backlog's clustering on a labelled sample of BANKING77 *dev* queries (the threshold was
-tuned on dev only): paraphrases share a cluster, unrelated intents stay apart."""
+"""The backlog's clustering with the real multilingual model (multilingual-e5-small).
+
+The threshold was tuned on ``insights/tuning/gap_paraphrases_dev.jsonl`` only; these tests use
+other data: a labelled BANKING77 sample (English) and a bilingual set of needs written for this
+test, none of them in the tuning file."""
 
 from __future__ import annotations
 
@@ -9,8 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from insights.clustering import THRESHOLD, cluster, score
-from search.embedders import get_embedder
+from insights.clustering import THRESHOLD, cluster, cross_language, embed_texts, gap_embedder, score
 
 # 180 BANKING77 dev queries of the 18 intents below (see data/README.md for source and licence).
 SAMPLE = Path(__file__).resolve().parent / "data" / "banking77_dev_sample.jsonl"
@@ -31,7 +33,7 @@ def sample():
             texts.append(" ".join(row["text"].lower().split()))
             labels.append(row["intent"])
     assert len(set(labels)) == len(INTENTS)
-    return get_embedder().embed(texts), labels
+    return embed_texts(texts), labels
 
 
 def test_paraphrases_cluster_and_unrelated_stay_apart(sample):
@@ -39,9 +41,12 @@ def test_paraphrases_cluster_and_unrelated_stay_apart(sample):
     result = score(cluster(vectors, threshold=THRESHOLD), labels)
     print("banking77 dev sample", len(labels), result)
     assert len(labels) == 10 * len(INTENTS)
-    assert result["purity"] >= 0.8  # few clusters mix intents
-    assert result["inverse_purity"] >= 0.55  # most phrasings of an intent land together
-    assert result["clusters"] < len(labels) / 2
+    # BANKING77 separates near-identical intents (card arrival vs. card delivery estimate), so
+    # some mixing is expected; measured with e5 at the tuned threshold: purity 0.678, inverse
+    # purity 0.85, 21 clusters for 18 intents.
+    assert result["purity"] >= 0.65  # most clusters are one intent
+    assert result["inverse_purity"] >= 0.8  # most phrasings of an intent land together
+    assert result["clusters"] < len(labels) / 4
 
 
 def test_threshold_matters(sample):
@@ -54,3 +59,50 @@ def test_weights_choose_the_leader():
     vectors = np.array([[1.0, 0.0], [0.99, 0.141], [0.0, 1.0]], dtype=np.float32)
     groups = cluster(vectors, weights=[1, 5, 2], threshold=0.9)
     assert groups == [[1, 0], [2]]
+
+
+# Needs written for this test (none is in the tuning file), each asked in English and Spanish.
+BILINGUAL = {
+    "dark_mode": (
+        ["dark mode", "night theme", "enable dark theme"],
+        ["modo oscuro", "tema oscuro"],
+    ),
+    "paypal_refund": (
+        ["refund to paypal", "paypal refund", "get my money back paypal"],
+        ["reembolso paypal", "devolver dinero paypal"],
+    ),
+    "offline": (
+        ["offline mode", "use app offline"],
+        ["modo sin conexión", "usar la app sin internet"],
+    ),
+    "time_zone": (
+        ["change my time zone", "wrong timezone on timesheets"],
+        ["cambiar la zona horaria", "zona horaria incorrecta en las horas"],
+    ),
+    "keyboard_shortcuts": (
+        ["keyboard shortcuts", "list of hotkeys"],
+        ["atajos de teclado", "lista de teclas rápidas"],
+    ),
+}
+
+
+def test_one_need_asked_in_two_languages_is_one_cluster():
+    embedder = gap_embedder()
+    assert cross_language(embedder), "the Spanish model (multilingual e5) is configured in tests"
+    texts, labels, locales = [], [], []
+    for need, (en, es) in BILINGUAL.items():
+        for locale, phrasings in (("en", en), ("es", es)):
+            texts += phrasings
+            labels += [need] * len(phrasings)
+            locales += [locale] * len(phrasings)
+    groups = cluster(embed_texts(texts, embedder), threshold=THRESHOLD)
+    result = score(groups, labels)
+    print("bilingual held-out", result, [[texts[i] for i in g] for g in groups])
+    dark = {texts[i] for i in next(g for g in groups if texts.index("dark mode") in g)}
+    assert {"dark mode", "night theme", "enable dark theme", "modo oscuro", "tema oscuro"} <= dark
+    # Measured: purity 0.955, inverse purity 0.955, 5 clusters; the one slip is "modo sin
+    # conexión" (offline) joining "modo oscuro" on the shared word.
+    assert result["purity"] >= 0.9
+    assert result["inverse_purity"] >= 0.9
+    mixed = [g for g in groups if len({locales[i] for i in g}) == 2]
+    assert len(mixed) == len(BILINGUAL)  # every need is one row whatever the language
