@@ -107,7 +107,8 @@ class _Reader:
 
     def _container(self, kind: str, item: dict, parent_ref: tuple | None) -> None:
         key = translation_key(KIND, f"{kind}:{item.get('id')}")
-        for locale, translation in self.translations(f"{kind}s", item).items():
+        plural = "categories" if kind == "category" else "sections"
+        for locale, translation in self.translations(plural, item).items():
             parent_id = _ref(parent_ref, locale) if parent_ref else None
             if parent_id and parent_id not in self.known:
                 self.bundle.failures.append((f"{kind} {item.get('id')}", "its parent is missing"))
