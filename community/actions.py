@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import ratelimit
+from core import http
 
 from . import notifications, trust
 from .models import (
@@ -84,13 +84,17 @@ def _validated(func, *args: Any) -> Any:
 
 def _limit(actor: Actor, kind: str, rate: str) -> None:
     """Per-member and per-network windows; both must allow the attempt."""
-    parsed = ratelimit.Rate.parse(rate)
-    network = ratelimit.Rate(parsed.limit * trust.NETWORK_FACTOR, parsed.seconds)
-    allowed = ratelimit.hit(f"community:{kind}:u:{actor.user.pk}", parsed)
-    if actor.ip_hash:
-        allowed = ratelimit.hit(f"community:{kind}:n:{actor.ip_hash}", network) and allowed
-    if not allowed:
-        raise RateLimited(_("You are posting too quickly; please wait a while and try again."))
+    try:
+        http.check_rate(
+            f"community:{kind}",
+            rate,
+            visitor=f"user:{actor.user.pk}",
+            network=actor.ip_hash,
+            factor=trust.NETWORK_FACTOR,
+        )
+    except http.RateLimited as limited:
+        message = _("You are posting too quickly; please wait a while and try again.")
+        raise RateLimited(message) from limited
 
 
 def _open_for_writing(question: Question, user: Any) -> None:

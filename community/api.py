@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core import journey
+from core import http, journey
 from core.visitors import ip_hash
 from search.api import SearchAPIView, default_locale
 from search.serializers import ErrorSerializer
@@ -33,13 +34,11 @@ ERRORS = {
 
 
 def _error(error: CommunityError) -> Response:
-    return Response({"error": str(error)}, status=error.status)
+    return http.error_response(str(error), error.status)
 
 
 def _invalid(serializer) -> Response:
-    field, messages = next(iter(serializer.errors.items()))
-    message = messages[0] if isinstance(messages, list) else messages
-    return Response({"error": f"{field}: {message}"}, status=400)
+    return http.error_response(http.first_error(serializer.errors))
 
 
 def _actor(request: Request) -> Actor:
@@ -99,7 +98,7 @@ class ThreadListView(CommunityAPIView):
             .first()
         )
         if page is None:
-            return Response({"error": "There is no community in that language."}, status=404)
+            return http.error_response(_("There is no community in that language."), 404)
         try:
             question = actions.ask_question(
                 page, _actor(request), data["title"], data["body"], data["tags"]
@@ -214,7 +213,7 @@ class ModerateView(CommunityAPIView):
         from .models import is_moderator
 
         if not is_moderator(request.user):
-            return Response({"error": "Only moderators can do that."}, status=403)
+            return http.error_response(_("Only moderators can do that."), 403)
         body = s.ModerateSerializer(data=request.data)
         if not body.is_valid():
             return _invalid(body)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 
-from core import ratelimit
+from core import http
 from kb.models import ArticlePage
 
 from .models import Answer, Comment, CommunityIndexPage, Question, Vote, is_moderator
@@ -81,7 +81,11 @@ def similar(query: str, locale: str, user: Any, network: str, limit: int = 6) ->
     from search.engine import QueryError, SearchRequest, search
 
     query = " ".join(str(query or "").split())[:300]
-    if len(query) < 4 or not ratelimit.hit(f"community:similar:{network}", SIMILAR_RATE):
+    if len(query) < 4:
+        return []
+    try:
+        http.check_rate("community:similar", SIMILAR_RATE, network=network, factor=1)
+    except http.RateLimited:
         return []
     try:
         result = search(

@@ -91,7 +91,8 @@ class ThreadListParamsSerializer(serializers.Serializer):
         choices=["", "unanswered", "solved", "open"], required=False, default=""
     )
     limit = serializers.IntegerField(min_value=1, max_value=50, default=20)
-    offset = serializers.IntegerField(min_value=0, default=0)
+    # Bounded: PostgreSQL's OFFSET is a bigint, and nobody pages a million threads deep.
+    offset = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

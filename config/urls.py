@@ -36,6 +36,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+# Under /api/ every error page is JSON ({"error": ...}); elsewhere the site's own pages.
+handler400 = "core.http.bad_request"
+handler404 = "core.http.not_found"
+handler500 = "core.http.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

@@ -8,6 +8,7 @@ person across sites. Rotating ``FARO_HASH_SALT`` unlinks old rows from new visit
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 
 from django.conf import settings
@@ -22,16 +23,51 @@ def salted_digest(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{salt}:{value}".encode()).hexdigest()
 
 
+def _trusted(address: str, proxies: list[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
 def client_ip(request: HttpRequest) -> str:
-    """The client address as the first trusted proxy saw it (kept only in memory)."""
+    """The client's address (kept only in memory, then hashed).
+
+    ``X-Forwarded-For`` is anyone's to write, so it counts only when the direct peer is one of
+    ``FARO_TRUSTED_PROXIES`` (addresses or networks): then the header is read from the right,
+    skipping further trusted proxies, and the first address they did not add is the client's.
+    Otherwise the peer itself is the client, so a spoofed header cannot pick a rate-limit key.
+    """
+    peer = request.META.get("REMOTE_ADDR", "")
+    proxies = getattr(settings, "FARO_TRUSTED_PROXIES", [])
+    if not proxies or not _trusted(peer, proxies):
+        return peer
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "FARO_TRUST_X_FORWARDED_FOR", False):
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, proxies):
+            return hop if _is_address(hop) else peer
+    return hops[0] if hops and _is_address(hops[0]) else peer
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def ip_hash(request: HttpRequest) -> str:
     return salted_digest("ip", client_ip(request))
+
+
+def hashed_ip_address(request: HttpRequest) -> str:
+    """The client's salted IP hash dressed as an IPv6 address, for django-axes
+    (``AXES_CLIENT_IP_CALLABLE``): its tables keep an address column, and this way they hold no
+    real address while one client still maps to one value."""
+    return str(ipaddress.IPv6Address(bytes.fromhex(ip_hash(request)[:32])))
 
 
 def visitor_key(request: HttpRequest) -> tuple[str, str | None]:

@@ -25,10 +25,9 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 from wagtail.rich_text import expand_db_html
 
-from core import journey, ratelimit
+from core import http, journey
 from core.visitors import ip_hash
 from hosts.identity import Identity
-from hosts.origins import Rejected
 from kb.models import ArticlePage
 
 from .models import GuidedApp, Tip
@@ -43,8 +42,9 @@ _HREF = re.compile(r'(href|src)="/(?!/)')
 def check_rate(scope: str, app: GuidedApp, request: HttpRequest) -> None:
     rates = getattr(settings, "FARO_GUIDANCE_RATES", {})
     rate = rates.get(scope, {"page": "240/minute", "events": "120/minute"}.get(scope, "60/minute"))
-    if not ratelimit.hit(f"guidance:{scope}:{app.pk}:{ip_hash(request)}", rate):
-        raise Rejected(_("Too many requests just now; please try again shortly."), 429, 60)
+    # One key per app and network: the snippet's callers are anonymous to Faro, and everything
+    # else they send (the anonymous id, the page) is theirs to rotate.
+    http.check_rate(f"guidance:{scope}:{app.pk}", rate, network=ip_hash(request), factor=1)
 
 
 def help_base(app: GuidedApp, request: HttpRequest) -> str:

@@ -16,11 +16,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from core import http
 from hosts import origins
 from hosts.identity import IdentityError, resolve
 
@@ -34,7 +33,6 @@ from .serializers import (
     PageConfigSerializer,
     PageParamsSerializer,
     SearchParamsSerializer,
-    first_error,
 )
 
 ERRORS = {
@@ -44,16 +42,11 @@ ERRORS = {
 }
 
 
-class PlainTextJSONParser(JSONParser):
-    """``navigator.sendBeacon`` with a ``text/plain`` blob avoids a CORS preflight."""
-
-    media_type = "text/plain"
-
-
-class GuidanceAPIView(APIView):
+class GuidanceAPIView(http.BaseAPIView):
     authentication_classes: list = []
     permission_classes: list = []
-    parser_classes = [JSONParser, PlainTextJSONParser]
+    # ``navigator.sendBeacon`` with a ``text/plain`` blob avoids a CORS preflight.
+    parser_classes = [http.SafeJSONParser, http.SafePlainTextJSONParser]
 
     def authorise(self, request: Request, key: str) -> GuidedApp:
         """The key's app, if the caller's origin is one it allows; the CORS middleware then
@@ -61,17 +54,12 @@ class GuidanceAPIView(APIView):
         return origins.authorise_request(request, key)
 
     def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, actions.Rejected):
-            response = Response({"error": str(exc)}, status=exc.status)
-            if exc.retry_after:
-                response["Retry-After"] = str(exc.retry_after)
-            return response
+        """The app's refusals in the shared envelope; everything else through ``core.http``."""
+        if isinstance(exc, origins.Rejected):
+            return http.error_response(str(exc), exc.status, exc.retry_after or None)
         if isinstance(exc, IdentityError):
-            return Response({"error": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-        response = super().handle_exception(exc)
-        if isinstance(response.data, dict) and "detail" in response.data:
-            response.data = {"error": str(response.data["detail"])}
-        return response
+            return http.error_response(str(exc), status.HTTP_403_FORBIDDEN)
+        return super().handle_exception(exc)
 
 
 def _path_of(url: str) -> str:
@@ -96,8 +84,8 @@ class PageView(GuidanceAPIView):
         params = PageParamsSerializer(data=request.query_params.dict())
         if not params.is_valid():
             if "key" not in request.query_params:
-                return Response({"error": "key: This field is required."}, status=400)
-            return Response({"error": first_error(params.errors)}, status=400)
+                return http.error_response("key: This field is required.")
+            return http.error_response(http.first_error(params.errors))
         data = params.validated_data
         app = self.authorise(request, data["key"])
         actions.check_rate("page", app, request)
@@ -134,10 +122,10 @@ class EventsView(GuidanceAPIView):
     )
     def post(self, request: Request) -> Response:
         if not isinstance(request.data, dict):
-            return Response({"error": "The body must be a JSON object."}, status=400)
+            return http.error_response("The body must be a JSON object.")
         batch = EventBatchSerializer(data=request.data)
         if not batch.is_valid():
-            return Response({"error": first_error(batch.errors)}, status=400)
+            return http.error_response(http.first_error(batch.errors))
         data = batch.validated_data
         app = self.authorise(request, data["key"])
         actions.check_rate("events", app, request)
@@ -168,7 +156,7 @@ class LauncherSearchView(GuidanceAPIView):
     def get(self, request: Request) -> Response:
         params = SearchParamsSerializer(data=request.query_params.dict())
         if not params.is_valid():
-            return Response({"error": first_error(params.errors)}, status=400)
+            return http.error_response(http.first_error(params.errors))
         data = params.validated_data
         app = self.authorise(request, data["key"])
         actions.check_rate("search", app, request)
@@ -178,5 +166,5 @@ class LauncherSearchView(GuidanceAPIView):
         try:
             result = actions.launcher_search(data["q"], locale, actions.help_base(app, request))
         except QueryError as invalid:
-            return Response({"error": str(invalid)}, status=400)
+            return http.error_response(str(invalid))
         return Response(result)

@@ -27,17 +27,6 @@ def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def first_error(errors) -> str:
-    """DRF's nested error dict as one readable sentence for ``{"error": ...}``."""
-    if isinstance(errors, dict):
-        for field, value in errors.items():
-            message = first_error(value)
-            return message if field == "non_field_errors" else f"{field}: {message}"
-    if isinstance(errors, list) and errors:
-        return first_error(errors[0])
-    return str(errors)
-
-
 class ErrorSerializer(serializers.Serializer):
     error = serializers.CharField()
 

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import ratelimit
+from core import http
 
 from .models import ArticleDailyViews, ArticleFeedback, ArticlePage
 from .models.feedback import HELPFUL_REASONS, UNHELPFUL_REASONS
@@ -20,10 +20,6 @@ COMMENT_MAX_LENGTH = 1000
 
 class FeedbackError(ValueError):
     """Input the visitor must fix; the message is shown to them as is."""
-
-
-class RateLimited(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -58,14 +54,11 @@ def record_feedback(
     article: ArticlePage, visitor_hash: str, network_hash: str, data: FeedbackInput
 ) -> tuple[ArticleFeedback, bool]:
     """Store one visitor's vote on an article, replacing their earlier vote if they changed their
-    mind. Returns (feedback, created). Rate limits count per visitor and per network."""
-    rate = settings.FARO_FEEDBACK_RATE
-    network_rate = ratelimit.Rate.parse(rate)
-    network_rate = ratelimit.Rate(network_rate.limit * 5, network_rate.seconds)
-    if not ratelimit.hit(f"feedback:v:{visitor_hash}", rate) or not ratelimit.hit(
-        f"feedback:n:{network_hash}", network_rate
-    ):
-        raise RateLimited
+    mind. Returns (feedback, created). Rate limits count per visitor and per network, both every
+    time (``core.http.check_rate`` raises ``RateLimited``)."""
+    http.check_rate(
+        "feedback", settings.FARO_FEEDBACK_RATE, visitor=visitor_hash, network=network_hash
+    )
     with transaction.atomic():
         feedback, created = ArticleFeedback.objects.update_or_create(
             article=article,

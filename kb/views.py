@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import journey
+from core import http, journey
 from core.visitors import ip_hash, remember_visitor, visitor_key
 
 from . import actions
@@ -18,12 +18,6 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    if _wants_json(request):
-        return JsonResponse({"error": message}, status=status)
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
-
-
 @require_POST
 def article_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
     """Record "Was this helpful?" for one article. CSRF-protected by Django's middleware; works
@@ -32,12 +26,13 @@ def article_feedback(request: HttpRequest, page_id: int) -> HttpResponse:
     try:
         data = actions.FeedbackInput.parse(request.POST)
     except actions.FeedbackError as error:
-        return _error(request, str(error), 400)
+        return http.plain_or_json_error(request, str(error), 400)
     visitor_hash, new_cookie = visitor_key(request)
     try:
         feedback, created = actions.record_feedback(article, visitor_hash, ip_hash(request), data)
-    except actions.RateLimited:
-        return _error(request, _("Too many votes from you just now; try again later."), 429)
+    except http.RateLimited as limited:
+        message = _("Too many votes from you just now; try again later.")
+        return http.plain_or_json_error(request, message, 429, limited.retry_after)
     journey.record(
         request,
         "feedback",

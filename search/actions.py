@@ -15,7 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from core import journey, ratelimit
+from core import http, journey, ratelimit
 from core.durability import relaxed_commit
 from core.visitors import ip_hash, visitor_key
 
@@ -26,7 +26,7 @@ from .models import SearchClick, SearchDocument, SearchQueryLog
 # cheap prefix query, and the page fires one suggestion per pause in typing.
 DEFAULT_SEARCH_RATE = "60/minute"
 DEFAULT_SUGGEST_RATE = "300/minute"
-NETWORK_FACTOR = 5  # many visitors share an office or a mobile carrier's address
+NETWORK_FACTOR = http.NETWORK_FACTOR
 TOP_RESULTS_LOGGED = 10
 
 
@@ -36,12 +36,7 @@ def _journey_step(request, kind: str, data: dict, page_url: str = "") -> None:
         journey.record(request, kind, data, page_url=page_url)
 
 
-class RateLimited(Exception):
-    """Too many requests from one visitor or network; ``retry_after`` is in seconds."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"Rate limited; retry after {retry_after} s.")
-        self.retry_after = retry_after
+RateLimited = http.RateLimited  # raised by check_rate (core.http: one edge for every app)
 
 
 class ClickError(ValueError):
@@ -53,15 +48,16 @@ def session_hash(request: HttpRequest) -> str:
 
     Signed-in people and visitors who already carry Faro's first-party cookie are keyed as
     ``core.visitors`` keys them. Searching is a read, and reads never set a cookie, so anyone else
-    gets a digest of their (already salted) network hash, browser and today's date: it groups one
-    day's searches without a cookie and cannot be linked across days or back to an address.
+    gets a digest of their (already salted) network hash and today's date: it groups one day's
+    searches without a cookie and cannot be linked across days or back to an address. Nothing
+    the client can rotate freely (such as its User-Agent) is part of it, so it cannot be used to
+    step around the per-visitor rate limit.
     """
     hashed, new_cookie = visitor_key(request)
     if new_cookie is None:
         return hashed
-    agent = request.META.get("HTTP_USER_AGENT", "")[:200]
     day = datetime.now(UTC).date().isoformat()
-    return hashlib.sha256(f"search-session:{day}:{ip_hash(request)}:{agent}".encode()).hexdigest()
+    return hashlib.sha256(f"search-session:{day}:{ip_hash(request)}".encode()).hexdigest()
 
 
 def rate_for(kind: str) -> ratelimit.Rate:
@@ -76,19 +72,16 @@ def rate_for(kind: str) -> ratelimit.Rate:
 def check_rate(kind: str, request: HttpRequest, visitor: str | None = None) -> None:
     """Count one request per visitor and per network; raise ``RateLimited`` when over.
 
-    Both are counted so that a script rotating cookies is still held by its address, while a
-    shared address gets ``NETWORK_FACTOR`` times the room of a single visitor.
+    Both are counted (``core.http.check_rate``) so that a script rotating cookies is still held
+    by its address, while a shared address gets ``NETWORK_FACTOR`` times a visitor's room.
     """
-    rate = rate_for(kind)
-    visitor = visitor or session_hash(request)
-    network = ratelimit.Rate(rate.limit * NETWORK_FACTOR, rate.seconds)
-    with relaxed_commit():  # counters: see core.durability
-        allowed = ratelimit.hit_all(
-            [(f"search:{kind}:v:{visitor}", rate), (f"search:{kind}:n:{ip_hash(request)}", network)]
-        )
-    if not allowed:
-        epoch = int(datetime.now(UTC).timestamp())
-        raise RateLimited(retry_after=rate.seconds - epoch % rate.seconds)
+    http.check_rate(
+        f"search:{kind}",
+        rate_for(kind),
+        visitor=visitor or session_hash(request),
+        network=ip_hash(request),
+        factor=NETWORK_FACTOR,
+    )
 
 
 def filters_of(search_request: SearchRequest) -> dict:

@@ -20,7 +20,9 @@ from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
+
+from core import http
+from core.http import error_response
 
 from . import actions
 from .backends.base import get_keyword_backend
@@ -34,7 +36,6 @@ from .serializers import (
     SearchResponseSerializer,
     SuggestParamsSerializer,
     SuggestResponseSerializer,
-    first_error,
     language_codes,
 )
 
@@ -48,19 +49,13 @@ ERRORS = {
 }
 
 
-def error_response(message: str, code: int = 400, retry_after: int | None = None) -> Response:
-    response = Response({"error": message}, status=code)
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-    return response
-
-
 def rate_limited(error: actions.RateLimited) -> Response:
-    return error_response(
-        str(RATE_LIMIT_MESSAGE),
-        status.HTTP_429_TOO_MANY_REQUESTS,
-        retry_after=error.retry_after,
-    )
+    return http.rate_limited(error, str(RATE_LIMIT_MESSAGE))
+
+
+def first_error(errors: object) -> str:
+    """``core.http.first_error``; a query's own messages need no ``q:`` prefix."""
+    return http.first_error(errors, bare=("q",))
 
 
 def default_locale(request: Request) -> str:
@@ -101,23 +96,16 @@ def public_api_only(endpoints: list[tuple], **kwargs: object) -> list[tuple]:
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]
 
 
-class SearchAPIView(APIView):
-    """Shared error shape: DRF's own errors (bad JSON, wrong method) become ``{"error"}`` too.
-
-    Answers depend on the caller (permissions) and, without ``locale``, on their language, which
-    ``core.middleware`` does not add to ``Vary`` under ``/api/``: say so to caches here.
+class SearchAPIView(http.BaseAPIView):
+    """Answers depend on the caller (permissions) and, without ``locale``, on their language,
+    which ``core.middleware`` does not add to ``Vary`` under ``/api/``: say so to caches here.
+    Errors, DRF's own included, are ``{"error"}`` (``core.http``).
     """
 
     def finalize_response(self, request: Request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         patch_cache_control(response, private=True)
-        return response
-
-    def handle_exception(self, exc: Exception) -> Response:
-        response = super().handle_exception(exc)
-        if isinstance(response.data, dict) and "detail" in response.data:
-            response.data = {"error": str(response.data["detail"])}
         return response
 
 

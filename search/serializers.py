@@ -189,22 +189,6 @@ class ClickSerializer(serializers.Serializer):
     )
 
 
-def first_error(errors: dict | list | str) -> str:
-    """One readable message from DRF's error structure, naming the field when it does not."""
-    if isinstance(errors, dict):
-        for field, messages in errors.items():
-            message = first_error(messages)
-            if field in {"non_field_errors", "q"} or field in message:
-                return message
-            return f"{field}: {message}"
-    if isinstance(errors, list):
-        if errors:
-            return first_error(errors[0])
-    elif errors:
-        return str(errors)
-    return gettext("Invalid request.")
-
-
 # Output ------------------------------------------------------------------------------------
 
 

@@ -16,9 +16,9 @@ from rest_framework import serializers as drf_serializers
 from kb.models import CategoryPage, ProductArea
 
 from . import actions
-from .api import RATE_LIMIT_MESSAGE, default_locale
+from .api import RATE_LIMIT_MESSAGE, default_locale, first_error
 from .engine import QueryError, search
-from .serializers import SearchParamsSerializer, first_error
+from .serializers import SearchParamsSerializer
 from .sources import all_sources
 
 PAGE_LIMIT = 20

@@ -20,8 +20,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import http
 from core import journey as core_journey
-from core import ratelimit
 from core.consent import has_consent
 from core.models import JourneyEvent
 from core.visitors import ip_hash
@@ -38,8 +38,7 @@ NETWORK_FACTOR = 5
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
 
 
-class RateLimited(Exception):
-    pass
+RateLimited = http.RateLimited  # raised by the rate checks (core.http, shared by every app)
 
 
 @dataclass(frozen=True)
@@ -76,12 +75,17 @@ def requester_from_http(request: HttpRequest) -> Requester:
 
 
 def check_rate(requester: Requester) -> None:
-    rate = ratelimit.Rate.parse(getattr(settings, "FARO_SUPPORT_RATE", DEFAULT_RATE))
-    network = ratelimit.Rate(rate.limit * NETWORK_FACTOR, rate.seconds)
-    ok = ratelimit.hit(f"support:v:{requester.scope()}", rate)
-    ok = ratelimit.hit(f"support:n:{requester.network}", network) and ok
-    if not ok:
-        raise RateLimited
+    """Count a request for the requester and for their network (always both).
+
+    Only an account or a host-signed identity is a visitor the client cannot renew at will; an
+    anonymous requester's cookie or the snippet's ``anonymous_id`` is new whenever the client
+    likes, so anonymous requests are counted per network at the visitor's rate."""
+    trusted = requester.user is not None or requester.identity.signed
+    visitor = requester.scope() if trusted else f"net:{requester.network}"
+    rate = getattr(settings, "FARO_SUPPORT_RATE", DEFAULT_RATE)
+    http.check_rate(
+        "support", rate, visitor=visitor, network=requester.network, factor=NETWORK_FACTOR
+    )
 
 
 def new_reference() -> str:
@@ -215,7 +219,7 @@ def _full_name(user) -> str:
 
 
 def support_address() -> str:
-    return getattr(settings, "FARO_SUPPORT_EMAIL", "support@faro.example")
+    return settings.FARO_SUPPORT_EMAIL  # one default, in config/settings/base.py
 
 
 def queue_new_request(request: SupportRequest) -> list[Delivery]:
@@ -343,9 +347,8 @@ def reply(request: SupportRequest, author, body: str) -> SupportMessage:
 def send_privacy_link(email: str, locale: str, network: str) -> bool:
     """Email a signed link to export or delete what Faro holds for ``email``. Sent whether or
     not anything is held, so the page reveals nothing about who has asked for help."""
-    rate = ratelimit.Rate.parse(getattr(settings, "FARO_SUPPORT_RATE", DEFAULT_RATE))
-    if not ratelimit.hit(f"support:privacy:{network}", rate):
-        raise RateLimited
+    rate = getattr(settings, "FARO_SUPPORT_RATE", DEFAULT_RATE)
+    http.check_rate("support:privacy", rate, network=network, factor=1)
     with transaction.atomic():
         delivery = Delivery.objects.create(
             kind=Delivery.Kind.CUSTOMER_EMAIL,

@@ -15,13 +15,14 @@ from dataclasses import replace
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from core import http
 from core.journey import snippet_visitor
 from core.visitors import ip_hash
 from hosts import origins
@@ -81,7 +82,13 @@ class OfferSerializer(serializers.Serializer):
     token = serializers.CharField()
     title = serializers.CharField()
     url = serializers.CharField()
-    heading = serializers.CharField(allow_blank=True)
+    heading = serializers.CharField(
+        required=False, allow_blank=True, help_text="The section, when the answer is one."
+    )
+
+
+class OfferResponseSerializer(serializers.Serializer):
+    offer = OfferSerializer(allow_null=True, help_text="null when nothing is confident enough.")
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -91,12 +98,28 @@ class ErrorSerializer(serializers.Serializer):
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input; `errors` per field."),
-    429: OpenApiResponse(ErrorSerializer, description="Too many requests."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests; see Retry-After."),
+}
+SNIPPET_ERRORS = {
+    **ERRORS,
+    403: OpenApiResponse(ErrorSerializer, description="Unknown app key or origin not allowed."),
 }
 
 
 def invalid(errors: dict, code: int = 400) -> Response:
-    return Response({"error": next(iter(errors.values()), ""), "errors": errors}, status=code)
+    """The envelope (``core.http``) plus the documented ``errors``: one message per field."""
+    return http.error_response(next(iter(errors.values()), ""), code, errors=errors)
+
+
+def field_errors(serializer: serializers.Serializer) -> Response:
+    """A serializer's errors as readable messages (never a repr of DRF's nested structure)."""
+    return invalid({field: http.first_error(value) for field, value in serializer.errors.items()})
+
+
+def too_many(limited: http.RateLimited) -> Response:
+    response = invalid({"request": _("Too many requests just now; try again later.")}, 429)
+    response["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 class OriginRefused(Exception):
@@ -122,7 +145,7 @@ def check_snippet_origin(request: Request, app_key: str) -> None:
         raise OriginRefused(field, str(refused), refused.status) from refused
 
 
-class SupportAPIView(APIView):
+class SupportAPIView(http.BaseAPIView):
     authentication_classes: list = []
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -132,7 +155,7 @@ class SupportAPIView(APIView):
 
 
 class RequestCreateView(SupportAPIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [http.SafeJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         operation_id="support_request_create",
@@ -146,7 +169,7 @@ class RequestCreateView(SupportAPIView):
             "`identity_signature` over id, email and name (docs/support.md has the recipe)."
         ),
         request={"application/json": CreateSerializer, "multipart/form-data": CreateSerializer},
-        responses={201: CreatedSerializer, 200: CreatedSerializer, **ERRORS},
+        responses={201: CreatedSerializer, 200: CreatedSerializer, **SNIPPET_ERRORS},
     )
     def post(self, request: Request) -> Response:
         raw = request.data
@@ -157,7 +180,7 @@ class RequestCreateView(SupportAPIView):
             return invalid({refused.field: str(refused)}, refused.status)
         fields = CreateSerializer(data=raw)
         if not fields.is_valid():
-            return invalid({k: str(v[0]) for k, v in fields.errors.items()})
+            return field_errors(fields)
         data = dict(fields.validated_data)
         data.setdefault("idempotency_key", request.headers.get("Idempotency-Key", ""))
         identity = data.get("identity")
@@ -199,8 +222,8 @@ class RequestCreateView(SupportAPIView):
             return invalid(conflict.errors, 409)
         except RequestError as error:
             return invalid(error.errors)
-        except actions.RateLimited:
-            return invalid({"request": "Too many requests just now; try again later."}, 429)
+        except actions.RateLimited as limited:
+            return too_many(limited)
         body = {
             "reference": support_request.reference,
             "public_id": support_request.public_id,
@@ -249,16 +272,16 @@ class OfferView(SupportAPIView):
             "`offers/{token}/resolved` when the article solved it."
         ),
         request=OfferInSerializer,
-        responses={200: OfferSerializer(allow_null=True), **ERRORS},
+        responses={200: OfferResponseSerializer, **ERRORS},
     )
     def post(self, request: Request) -> Response:
         fields = OfferInSerializer(data=request.data)
         if not fields.is_valid():
-            return invalid({k: str(v[0]) for k, v in fields.errors.items()})
+            return field_errors(fields)
         try:  # an offer costs what a search costs
             search_actions.check_rate("search", request)
-        except search_actions.RateLimited:
-            return invalid({"request": "Too many requests just now; try again later."}, 429)
+        except search_actions.RateLimited as limited:
+            return too_many(limited)
         locale = fields.validated_data.get("locale") or "en"
         offer = actions.offer_answer(
             fields.validated_data["message"], locale, request.user, channel="snippet"

@@ -2,6 +2,7 @@
 environment (see the README's configuration table), so a deployment never edits this file."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from config.database import add_connection_options, database_settings
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "taggit",
     "corsheaders",
     "rest_framework",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.http.BadInputMiddleware",  # NUL bytes, too-deep input: a 400, not a 500
     "corsheaders.middleware.CorsMiddleware",  # snippet APIs only: hosts/cors.py
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LocaleMiddleware",
@@ -76,6 +79,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # login lockouts answer 429 (AXES_* below)
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # counts failures and refuses locked-out clients
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -151,6 +159,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # The one HTTP edge (core/http.py): {"error": "..."} for every error. Its safe JSON parser
+    # is set on core.http.BaseAPIView, the base of every API view (a default here would import
+    # core.http while DRF itself is loading).
+    "EXCEPTION_HANDLER": "core.http.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Faro API",
@@ -270,6 +282,21 @@ CORS_ALLOW_HEADERS = ("content-type", "if-none-match", "idempotency-key")
 CORS_EXPOSE_HEADERS = ("ETag",)
 # The fictional host product at /demo-host/ (guidance/views.py): only under DEBUG or with this on.
 FARO_DEMO_HOST = env_bool("FARO_DEMO_HOST")
+
+# Client addresses (core.visitors.client_ip): X-Forwarded-For is honoured only when the direct
+# peer is one of these proxies (comma-separated addresses or networks, e.g. "10.0.0.0/8").
+FARO_TRUSTED_PROXIES = env_list("FARO_TRUSTED_PROXIES")
+
+# Login throttling (django-axes) on /<lang>/accounts/login/ and /admin/login/: 5 failures for one
+# username from one client lock that pair out for 15 minutes (HTTP 429). The client is its
+# salted IP hash (core.visitors.hashed_ip_address): no raw address is stored or logged.
+AXES_ENABLED = env_bool("FARO_LOGIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("FARO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FARO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.visitors.hashed_ip_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful login
 
 # Journeys (core.journey): kept only with consent, purged after this many days.
 FARO_ASSUME_CONSENT = os.environ.get("FARO_ASSUME_CONSENT", "") == "1"

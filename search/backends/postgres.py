@@ -259,10 +259,16 @@ class PostgresKeywordBackend(KeywordBackend):
             return None
         corrected, changed = [], False
         for word in _WORD.findall(query.lower()):
-            replacement = _closest(word, scope) if word in unknown and len(word) >= 4 else None
+            correctable = word in unknown and 4 <= len(word) <= MAX_CORRECTED_LENGTH
+            replacement = _closest(word, scope) if correctable else None
             corrected.append(replacement or word)
             changed |= bool(replacement)
         return " ".join(corrected) if changed else None
+
+
+# No real word is longer; PostgreSQL's levenshtein refuses arguments over 255 characters (a 500
+# for one long pasted word), so longer words are never corrected and index words are cut.
+MAX_CORRECTED_LENGTH = 40
 
 
 def _prefix_query(words: list[str]) -> str:
@@ -290,13 +296,13 @@ def _closest(word: str, scope: Scope) -> str | None:
                    OR (t.word %% %s AND similarity(t.word, %s) >= 0.6)
                    OR (left(t.word, 1) = left(%s, 1)
                        AND abs(length(t.word) - length(%s)) <= %s
-                       AND levenshtein_less_equal(t.word, %s, %s) <= %s))
+                       AND levenshtein_less_equal(left(t.word, 255), %s, %s) <= %s))
               AND EXISTS (  -- in a visible section: the postings index answers alone
                   SELECT 1 FROM search_searchposting p
                   WHERE {where}
                     AND p.lexeme = ANY(tsvector_to_array(to_tsvector(%s::regconfig, t.word))))
             ORDER BY CASE WHEN t.word = ANY(%s) THEN 1
-                          ELSE levenshtein_less_equal(t.word, %s, 3) END,
+                          ELSE levenshtein_less_equal(left(t.word, 255), %s, 3) END,
                      t.documents DESC
             LIMIT 1
             """,
