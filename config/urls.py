@@ -50,6 +50,29 @@ if demo_host_enabled():  # the fictional host product: development only (guidanc
 urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # "Forgot your password?": Django's reset flow, e-mailed through the configured backend.
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            extra_email_context={"site_name": settings.WAGTAIL_SITE_NAME}
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("search/", search_views.search_page, name="search"),
     path("community/", include(community_urls.urlpatterns)),
     path("guidance/", include(guidance_urls.urlpatterns)),

@@ -22,16 +22,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import http
-from core.http import error_response
+from core.http import ErrorSerializer, error_response
 
-from . import actions
-from .backends.base import get_keyword_backend
+from . import actions, suggestions
+from .backends.base import Hit, get_keyword_backend
 from .engine import QueryError, SearchRequest, search
 from .models import SearchDocument
 from .serializers import (
     ClickResponseSerializer,
     ClickSerializer,
-    ErrorSerializer,
     SearchParamsSerializer,
     SearchResponseSerializer,
     SuggestParamsSerializer,
@@ -73,20 +72,27 @@ def params_of(query: QueryDict) -> dict:
 
 
 def suggestions_for(search_request: SearchRequest) -> list[dict]:
-    """Titles for as-you-type suggestions, one per object, under the visitor's permissions."""
+    """Titles for as-you-type suggestions, one per object, under the visitor's permissions,
+    ranked by how well the title completes the typing, then by what people open
+    (``search/suggestions.py``)."""
     hits = get_keyword_backend().suggest(
-        search_request.query, search_request.scope(), search_request.limit * 2
+        search_request.query,
+        search_request.scope(),
+        max(suggestions.CANDIDATES, 2 * search_request.limit),
     )
-    doc_ids, seen = [], set()
+    best: dict[tuple[str, str], Hit] = {}
     for hit in hits:
-        if (hit.source, hit.object_id) not in seen:
-            seen.add((hit.source, hit.object_id))
-            doc_ids.append(hit.doc_id)
-    docs = SearchDocument.objects.for_display().in_bulk(doc_ids[: search_request.limit])
+        best.setdefault((hit.source, hit.object_id), hit)
+    docs = SearchDocument.objects.for_display().in_bulk([hit.doc_id for hit in best.values()])
+    candidates = [
+        suggestions.Candidate(hit, docs[hit.doc_id].title)
+        for hit in best.values()
+        if hit.doc_id in docs
+    ]
+    ranked = suggestions.rank(search_request.query, candidates)[: search_request.limit]
     return [
         {"type": doc.source, "id": doc.object_id, "title": doc.title, "url": doc.url}
-        for doc in (docs.get(doc_id) for doc_id in doc_ids)
-        if doc is not None
+        for doc in (docs[c.hit.doc_id] for c in ranked)
     ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -78,6 +78,8 @@ class SearchRequest:
     limit: int = 10
     user: Any = None
     index_name: str = DEFAULT_INDEX
+    # False: search the words as typed ("search instead for …"); "did you mean" is still offered.
+    correct: bool = True
 
     def clean(self) -> None:
         self.query = " ".join(str(self.query or "").split())
@@ -135,6 +137,8 @@ class SearchResult:
     total: int
     hits: list[ResultHit]
     did_you_mean: str | None
+    # True: the results are for ``did_you_mean`` ("showing results for …"), not the typed words.
+    corrected: bool
     confidence: float
     answer_likely_missing: bool
     next_steps: list[dict]
@@ -165,12 +169,17 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
 
     # Words the index has never seen are replaced by the closest ones it has (trigrams): the
     # keyword side searches the corrected text and the page offers "did you mean".
-    correction = keyword.did_you_mean(request.query, scope)
+    suggestion = keyword.did_you_mean(request.query, scope)
+    correction = suggestion if request.correct else None
     keyword_query = correction or request.query
     kw_hits = keyword.search(keyword_query, scope, CANDIDATES) if ratio < 1 else []
     query_vector, sem_hits = semantic.result()
     if sem_hits is None:
         sem_hits = vector.search(query_vector, scope, CANDIDATES) if ratio > 0 else []
+    if correction and ratio > 0:
+        # A misspelt word embeds as noise ("pasword resset" is far from every article), so the
+        # meaning side searches the corrected text too; only typo queries pay a second embedding.
+        query_vector, sem_hits = _semantic(replace(request, query=correction), scope, False)
     candidates = _fuse(request, scope, kw_hits, sem_hits, correction, query_vector)
     dropped = _excluded(request.query, request.locale)
     if dropped:
@@ -191,7 +200,8 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
         semantic_ratio=ratio,
         total=len(candidates),
         hits=hits,
-        did_you_mean=correction,
+        did_you_mean=suggestion,
+        corrected=bool(correction),
         confidence=round(confidence, 4),
         answer_likely_missing=missing,
         next_steps=build_next_steps(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
@@ -31,12 +32,13 @@ def register_escalation(step: Callable[[str, str], dict | None]) -> None:
         _escalations.append(step)
 
 
-def human_step(locale: str) -> dict:
+def human_step(locale: str, query: str = "") -> dict:
+    """Faro's own contact form carries the query, so the customer does not type it twice."""
     with override(locale):
         url = settings.FARO_SUPPORT_URL
         if not url:
             # Faro's own contact form (support app), in the results' language.
-            url = reverse("support:contact") + "?from=search"
+            url = reverse("support:contact") + "?" + urlencode({"from": "search", "q": query})
         return {"type": "contact_human", "label": _("Talk to a person"), "url": url}
 
 
@@ -52,7 +54,7 @@ def build_next_steps(
     """``related``: ``related_objects`` of the top hit when the caller already has them."""
     steps: list[dict] = []
     if missing:
-        steps.append(human_step(locale))
+        steps.append(human_step(locale, query))
         with override(locale):
             steps += [step for make in _escalations if (step := make(query, locale))]
     if hits:
@@ -70,7 +72,7 @@ def build_next_steps(
         if related:
             steps.append({"type": "related", "items": related})
     if not missing:
-        steps.append(human_step(locale))
+        steps.append(human_step(locale, query))
     return steps
 
 

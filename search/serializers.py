@@ -116,6 +116,12 @@ class SearchParamsSerializer(serializers.Serializer):
         max_value=MAX_LIMIT,
         help_text=f"How many results, 1 to {MAX_LIMIT}.",
     )
+    correct = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="Search the spelling-corrected query (`did_you_mean`) when there is one; "
+        "`false` searches the words as typed.",
+    )
 
     def validate_semantic_ratio(self, value: float) -> float:
         if not math.isfinite(value):
@@ -147,6 +153,7 @@ class SearchParamsSerializer(serializers.Serializer):
             product_area=data.get("product_area", "").strip(),
             limit=data["limit"],
             user=user,
+            correct=data.get("correct", True),
         )
         try:
             request.clean()
@@ -273,6 +280,9 @@ class SuggestResponseSerializer(serializers.Serializer):
 class ClickResponseSerializer(serializers.Serializer):
     recorded = serializers.BooleanField()
 
+    corrected = serializers.BooleanField(
+        help_text="The results are for `did_you_mean`, not the query as typed."
+    )
 
 class ErrorSerializer(serializers.Serializer):
     error = serializers.CharField(help_text="What is wrong, in words a person can act on.")

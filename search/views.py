@@ -18,6 +18,7 @@ from kb.models import CategoryPage, ProductArea
 from . import actions
 from .api import RATE_LIMIT_MESSAGE, default_locale, first_error
 from .engine import QueryError, search
+from .explain import shown_hits
 from .serializers import SearchParamsSerializer
 from .sources import all_sources
 
@@ -89,7 +90,10 @@ MISSING_SHOWN = 3
 
 def _run(request: HttpRequest, query: str, chosen: dict, locale: str, context: dict) -> int:
     """Search and fill ``context``; return the HTTP status."""
-    params = SearchParamsSerializer(data={"q": query, **chosen, "limit": PAGE_LIMIT})
+    as_typed = request.GET.get("correct") == "false"  # "Search instead for …"
+    params = SearchParamsSerializer(
+        data={"q": query, **chosen, "limit": PAGE_LIMIT, "correct": not as_typed}
+    )
     if not params.is_valid():
         context["error"] = first_error(params.errors)
         return 400
@@ -113,9 +117,15 @@ def _run(request: HttpRequest, query: str, chosen: dict, locale: str, context: d
     )
     context["result"] = result
     # When the answer is likely missing, a few closest matches beat a wall of weak results.
-    context["hits"] = result.hits[:MISSING_SHOWN] if result.answer_likely_missing else result.hits
+    hits = result.hits[:MISSING_SHOWN] if result.answer_likely_missing else result.hits
+    context["hits"] = shown_hits(result, hits, search_request.index_name)
+    context["show_scores"] = request.user.is_staff  # editors tune ranking; customers read words
+    context["human_url"] = next(
+        (step["url"] for step in result.next_steps if step["type"] == "contact_human"), ""
+    )
     context["query_id"] = log.pk
     if result.did_you_mean:
         kept = {name: value for name, value in chosen.items() if value}
         context["did_you_mean_url"] = "?" + urlencode({"q": result.did_you_mean, **kept})
+        context["as_typed_url"] = "?" + urlencode({"q": result.query, **kept, "correct": "false"})
     return 200

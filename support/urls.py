@@ -18,6 +18,7 @@ api_urlpatterns = [path("", include((api_patterns, "support_api")))]
 
 page_patterns = [
     path("", views.contact, name="contact"),
+    path("requests/", views.my_requests, name="my_requests"),
     path("requests/<uuid:public_id>/<str:token>/", views.status, name="status"),
     path("consent/", views.consent, name="consent"),
     path("privacy/", views.privacy_request, name="privacy"),

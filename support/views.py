@@ -12,6 +12,7 @@ import json
 import uuid
 from dataclasses import replace
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -57,6 +58,8 @@ def contact(request: HttpRequest) -> HttpResponse:
     step = source.get("step", "")
     context = {
         "message": source.get("message", "").strip(),
+        # From search ("Talk to a person" carries ?q=): the question, ready to send or edit.
+        "draft": " ".join(request.GET.get("q", "").split())[:300],
         "entry_point": source.get("from", source.get("entry_point", "")),
         # Only an http(s) URL or a path here is carried on (agents see it as a link).
         "page_url": safe_or_empty(source.get("page", source.get("page_url", "")))[:500],
@@ -136,6 +139,22 @@ def status(request: HttpRequest, public_id, token: str) -> HttpResponse:
         "just_sent": request.GET.get("sent") == "1",
     }
     return _private(render(request, "support/status.html", context))
+
+
+@login_required
+def my_requests(request: HttpRequest) -> HttpResponse:
+    """The signed-in customer's own requests, newest first, each linking to its status page.
+
+    By account only, not by e-mail address: an address typed into the contact form is not
+    proof that this account owns it."""
+    locale = get_language()
+    requests = (
+        SupportRequest.objects.of_subject(user=request.user)
+        .filter(anonymised_at=None)
+        .order_by("-created_at")[:100]
+    )
+    rows = [(item, links.status_path(item, locale)) for item in requests]
+    return _private(render(request, "support/my_requests.html", {"rows": rows}))
 
 
 @require_POST

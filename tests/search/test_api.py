@@ -93,13 +93,22 @@ def test_did_you_mean_never_reveals_restricted_words(client, site, enterprise_cu
     assert "negotiated" not in client.get("/en/search/", {"q": "negotiatd"}).content.decode()
     assert get(client, SEARCH, q="settngs").json()["did_you_mean"] == "settings"
     page = client.get("/en/search/", {"q": "settngs", "category": "billing"}).content.decode()
-    assert 'Did you mean <a href="?q=settings&amp;category=billing">settings</a>?' in page
+    # The page shows the corrected results and keeps the filters on "search instead for".
+    assert "Showing results for <strong>settings</strong>." in page
+    assert 'href="?q=settngs&amp;category=billing&amp;correct=false"' in page
+    as_typed = client.get(
+        "/en/search/", {"q": "settngs", "category": "billing", "correct": "false"}
+    )
+    assert 'Did you mean <a href="?q=settings&amp;category=billing">settings</a>?' in (
+        as_typed.content.decode()
+    )
     client.force_login(enterprise_customer)
     assert get(client, SEARCH, q="negotiatd").json()["did_you_mean"] == "negotiated"
 
 
 def test_a_person_comes_first_when_the_answer_is_likely_missing(client, site):
-    unsure = get(client, SEARCH, q="settngs").json()
+    # (A typo is not "unsure": "settngs" is searched as "settings"; see test_customer_search.)
+    unsure = get(client, SEARCH, q="how do I bake sourdough bread at home").json()
     assert unsure["answer_likely_missing"] is True
     assert unsure["next_steps"][0]["type"] == "contact_human"
     sure = get(client, SEARCH, q="which role do I need").json()

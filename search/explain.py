@@ -1,0 +1,105 @@
+"""What the search page says about each result, in words a customer reads.
+
+The engine explains a result with stems and scores (``matched_terms``: "integr"; ``score``
+4.386), which the API keeps for integrators and the page shows to staff. A customer reads the
+words they typed that matched ("integrate", "Plano") and whether the result is close in meaning,
+plus what kind of result it is: a community thread, with an accepted or official answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from .embedders import tuned
+from .engine import ResultHit, SearchResult
+from .indexing import ts_config
+from .models import SearchDocument
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+COMMUNITY = "thread"  # community/search_source.py's source name
+
+
+@dataclass
+class ShownHit:
+    """A result as the page shows it."""
+
+    hit: ResultHit
+    matched_words: list[str] = field(default_factory=list)
+    reason: str = ""
+    community: bool = False
+    answer_label: str = ""  # "Accepted answer" / "Official answer" for threads that have one
+
+
+def words_by_lexeme(query: str, locale: str) -> dict[str, str]:
+    """Each lexeme of the typed words → the first word that produced it (one statement)."""
+    words = list(dict.fromkeys(_WORD.findall(query)))[:30]
+    if not words:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, tsvector_to_array(to_tsvector(%s::regconfig, w)) "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n",
+            [ts_config(locale), words],
+        )
+        mapping: dict[str, str] = {}
+        for word, lexemes in cursor.fetchall():
+            for lexeme in lexemes or ():
+                mapping.setdefault(lexeme, word)
+    return mapping
+
+
+def reason_for(matched_words: list[str], similarity: float, promoted: bool, locale: str) -> str:
+    """One sentence: the matching words, then how close in meaning (on this language's model's
+    own scale: its relevance floor and "likely answers" threshold)."""
+    parts = []
+    if promoted:
+        parts.append(_("recommended by our team for this search"))
+    if matched_words:
+        quoted = ", ".join(f"“{word}”" for word in matched_words)
+        parts.append(_("matches %(words)s") % {"words": quoted})
+    if similarity >= tuned(locale, "MISSING_THRESHOLD"):
+        parts.append(_("close in meaning to your question"))
+    elif similarity >= tuned(locale, "RELEVANCE_FLOOR") or not matched_words:
+        parts.append(_("related in meaning to your question"))
+    sentence = "; ".join(parts)
+    return sentence[:1].upper() + sentence[1:] + "." if sentence else ""
+
+
+def answer_labels(hits: list[ResultHit], index_name: str) -> dict[str, str]:
+    """Community threads with an accepted or official answer: the answer section's heading,
+    which the thread source writes in the thread's language."""
+    ids = [hit.id for hit in hits if hit.type == COMMUNITY]
+    if not ids:
+        return {}
+    rows = SearchDocument.objects.filter(
+        index_name=index_name, source=COMMUNITY, object_id__in=ids, section="answer"
+    ).values_list("object_id", "heading")
+    return dict(rows)
+
+
+def shown_hits(result: SearchResult, hits: list[ResultHit], index_name: str) -> list[ShownHit]:
+    searched = result.did_you_mean if result.corrected and result.did_you_mean else result.query
+    lexemes = words_by_lexeme(searched, result.locale)
+    answers = answer_labels(hits, index_name)
+    shown = []
+    for hit in hits:
+        why = hit.explanation
+        words = list(
+            dict.fromkeys(lexemes[t] for t in why.get("matched_terms", ()) if t in lexemes)
+        )
+        shown.append(
+            ShownHit(
+                hit=hit,
+                matched_words=words,
+                reason=reason_for(
+                    words, why.get("semantic_similarity", 0.0), why.get("promoted"), result.locale
+                ),
+                community=hit.type == COMMUNITY,
+                answer_label=answers.get(hit.id, ""),
+            )
+        )
+    return shown
