@@ -16,14 +16,15 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import http
+from core import ratelimit
 
-from . import notifications, trust
+from . import trust
 from .models import (
     Answer,
     Comment,
     CommunityIndexPage,
     Flag,
+    Follow,
     ModerationAction,
     PostRevision,
     Question,
@@ -31,7 +32,7 @@ from .models import (
     Vote,
     is_moderator,
 )
-from .tasks import index_thread
+from .tasks import index_thread, notify_followers
 from .writing import (
     InvalidInput,
     clean_body,
@@ -146,6 +147,7 @@ def ask_question(
         )  # fmt: skip
         if tags:
             question.tags.set(tags)
+        Follow.objects.create(user=actor.user, question=question)  # askers hear about answers
         _log_auto_hold(question)
     reindex(question)
     return question
@@ -169,7 +171,7 @@ def post_answer(question: Question, actor: Actor, body: str) -> Answer:
         question.save(update_fields=["last_activity_at"])
         refresh_counts(question)
     if answer.status == Status.VISIBLE:
-        notifications.answered(answer)
+        notify_followers.enqueue("answered", answer.pk)
         reindex(question)
     return answer
 
@@ -275,9 +277,24 @@ def accept_answer(question: Question, user: Any, answer_id: Any) -> Question:
         if answer and answer.author_id != question.author_id:
             trust.add_reputation(answer.author, "accepted")
     if answer and answer != previous:
-        notifications.accepted(question, answer, user)
+        notify_followers.enqueue("accepted", answer.pk, user.pk)
     reindex(question)
     return question
+
+
+# --- following ---------------------------------------------------------------------------------
+def follow(actor: Actor, question: Question, on: Any = True) -> bool:
+    """Follow a thread (e-mail on new and accepted answers) or, with ``on`` false, stop.
+    Idempotent; returns whether the member now follows it. Any thread the member may read."""
+    _require_member(actor)
+    if not Question.objects.visible_to(actor.user).filter(pk=question.pk).exists():
+        raise NotFound(_("This thread does not exist."))
+    _limit(actor, "follow", "60/hour")
+    if on in (True, "1", "on", "true"):
+        Follow.objects.get_or_create(user=actor.user, question=question)
+        return True
+    Follow.objects.filter(user=actor.user, question=question).delete()
+    return False
 
 
 # --- flags and edits ---------------------------------------------------------------------------

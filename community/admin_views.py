@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -25,6 +26,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from . import actions, moderation
 from .actions import CommunityError
 from .models import Answer, Comment, Flag, ModerationAction, Question, Status, is_moderator
+from .models.posts import unanswered_after
 
 MODELS = {"question": Question, "answer": Answer, "comment": Comment}
 
@@ -61,7 +63,15 @@ def queue_items() -> list[dict]:
     return sorted(items, key=lambda item: item["post"].created_at)
 
 
-class ModerationQueueView(WagtailAdminTemplateMixin, TemplateView):
+class TitledAdminView(WagtailAdminTemplateMixin, TemplateView):
+    """Wagtail's slim header shows the last breadcrumb as the page's heading; without our own
+    item it read "Home". Home, then this page's title."""
+
+    def get_breadcrumbs_items(self) -> list[dict]:
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+
+class ModerationQueueView(TitledAdminView):
     page_title = gettext_lazy("Community moderation")
     header_icon = "warning"
     template_name = "community/admin/queue.html"
@@ -106,8 +116,10 @@ class ModerationQueueView(WagtailAdminTemplateMixin, TemplateView):
         return redirect(reverse("community_moderation"))
 
 
-class UnansweredView(WagtailAdminTemplateMixin, TemplateView):
-    """Questions nobody has answered after ``FARO_COMMUNITY_UNANSWERED_HOURS`` (default 48)."""
+class UnansweredView(TitledAdminView):
+    """Every visible question without a visible answer, oldest first; those waiting longer than
+    ``FARO_COMMUNITY_UNANSWERED_HOURS`` (default 48) are marked overdue. (It once listed only
+    the overdue ones and said "Every question has an answer." while fresh ones had none.)"""
 
     page_title = gettext_lazy("Unanswered questions")
     header_icon = "help"
@@ -122,5 +134,10 @@ class UnansweredView(WagtailAdminTemplateMixin, TemplateView):
         from .queries import unanswered_for_staff
 
         context = super().get_context_data(**kwargs)
-        context["threads"] = unanswered_for_staff()[:200]
+        threads = list(unanswered_for_staff()[:200])
+        overdue_before = timezone.now() - unanswered_after()
+        for thread in threads:
+            thread.overdue = thread.created_at < overdue_before
+        context["threads"] = threads
+        context["hours"] = int(unanswered_after().total_seconds() // 3600)
         return context

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from kb.models import ArticlePage, CategoryPage
 
-from . import notifications, trust
+from . import trust
 from .actions import CommunityError, NotAllowed, NotFound, refresh_counts, reindex
-from .models import Answer, Flag, ModerationAction, Question, Status, is_moderator
+from .models import Answer, Flag, Follow, ModerationAction, Question, Status, is_moderator
+from .tasks import notify_followers
 from .writing import plain_text
 
 Kind = ModerationAction.Kind
@@ -81,7 +82,7 @@ def moderate(
             data={"merged_into": original.pk} if original else {},
         )  # fmt: skip
     if action == Kind.APPROVE and not was_visible and isinstance(target, Answer):
-        notifications.answered(target)
+        notify_followers.enqueue("answered", target.pk)
     reindex(question)
     if original is not None:
         reindex(original)
@@ -100,8 +101,13 @@ def _merge_target(question: Question, merge_into: Any) -> Question:
 
 
 def _merge(duplicate: Question, original: Question) -> None:
-    """Answers (with their comments) move to the original; the duplicate stays as a locked
-    pointer, so links to it keep working and search no longer shows it."""
+    """Answers (with their comments) and followers move to the original; the duplicate stays
+    as a locked pointer, so links to it keep working and search no longer shows it."""
+    followers = duplicate.follows.values_list("user_id", flat=True)
+    Follow.objects.bulk_create(
+        [Follow(user_id=user_id, question=original) for user_id in followers],
+        ignore_conflicts=True,
+    )
     moved = list(duplicate.answers.values_list("pk", flat=True))
     duplicate.answers.update(question=original)
     duplicate.comments.filter(answer_id__in=moved).update(question=original)

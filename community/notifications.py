@@ -1,8 +1,11 @@
-"""E-mail to the asker when their question is answered or an answer is accepted for them.
+"""E-mail to a thread's followers when it gets an answer or an accepted answer.
 
-Sent through Django's e-mail backend (console in development), in the thread's language, only
-to members who have not unsubscribed; every message carries a one-click unsubscribe link (also
-as ``List-Unsubscribe``). Failures are logged, never raised: a post is not undone by SMTP.
+The asker follows their question automatically and anyone signed in may follow or unfollow
+(``community.actions.follow``). Sending happens on the task worker (``tasks.notify_followers``,
+queued by the actions), so a post never waits on SMTP. Each message goes out in the thread's
+language, only to members who have not turned community e-mails off, and carries two signed
+links: stop following this thread, and stop all community e-mails (also as
+``List-Unsubscribe``). Failures are logged, never raised: a post is not undone by SMTP.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from .models import Answer, MemberProfile, Question
+from .models import Answer, Follow, MemberProfile, Question, Status
 
 logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "community-unsubscribe"
+UNFOLLOW_SALT = "community-unfollow"
 
 
 def unsubscribe_token(user: Any) -> str:
@@ -35,11 +39,17 @@ def user_for_token(token: str) -> int | None:
         return None
 
 
-def _wants_email(user: Any) -> bool:
-    if not user.email:
-        return False
-    profile = MemberProfile.objects.filter(user=user).first()
-    return profile is None or profile.email_notifications
+def unfollow_token(user: Any, question: Question) -> str:
+    return signing.dumps([user.pk, question.pk], salt=UNFOLLOW_SALT)
+
+
+def follow_for_token(token: str) -> tuple[int, int] | None:
+    """(user id, question id) from an e-mail's "stop following" link, or None if forged."""
+    try:
+        user_id, question_id = signing.loads(token, salt=UNFOLLOW_SALT)
+        return int(user_id), int(question_id)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
 
 
 def _absolute(path: str) -> str:
@@ -47,24 +57,40 @@ def _absolute(path: str) -> str:
     return base.rstrip("/") + path
 
 
-def _send(question: Question, subject: str, template: str, context: dict) -> bool:
-    asker = question.author
-    if not _wants_email(asker):
-        return False
-    language = question.language_code
-    with override(language):
-        unsubscribe = _absolute(reverse("community_unsubscribe", args=[unsubscribe_token(asker)]))
+def recipients(question: Question, exclude: set[int]) -> list[Any]:
+    """Followers who want e-mail: an address, community e-mails on, not the one who acted."""
+    follows = (
+        Follow.objects.of(question)
+        .exclude(user_id__in=exclude)
+        .exclude(user__email="")
+        .exclude(user__community_profile__email_notifications=False)
+        .filter(user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    return [follow.user for follow in follows]
+
+
+def _send(question: Question, recipient: Any, subject: str, template: str, context: dict) -> bool:
+    with override(question.language_code):
+        unsubscribe = _absolute(
+            reverse("community_unsubscribe", args=[unsubscribe_token(recipient)])
+        )
         context = {
             **context,
             "question": question,
-            "asker": asker,
+            "recipient": recipient,
+            "is_asker": recipient.pk == question.author_id,
             "thread_url": _absolute(question.url),
+            "unfollow_url": _absolute(
+                reverse("community_unfollow", args=[unfollow_token(recipient, question)])
+            ),
             "unsubscribe_url": unsubscribe,
         }
         message = EmailMessage(
             subject=str(subject),
             body=render_to_string(template, context),
-            to=[asker.email],
+            to=[recipient.email],
             headers={"List-Unsubscribe": f"<{unsubscribe}>"},
         )
     try:
@@ -75,22 +101,39 @@ def _send(question: Question, subject: str, template: str, context: dict) -> boo
     return True
 
 
-def answered(answer: Answer) -> bool:
+def answered(answer: Answer) -> int:
+    """Tell followers (not the answer's author) about a new visible answer. Returns how many
+    e-mails went out."""
     question = answer.question
-    if answer.author_id == question.author_id:
-        return False
-    with override(question.language_code):
-        subject = _("New answer to “%(title)s”") % {"title": question.title}
-    return _send(question, subject, "community/email/answered.txt", {"answer": answer})
+    if answer.status != Status.VISIBLE or question.status != Status.VISIBLE:
+        return 0
+    sent = 0
+    for recipient in recipients(question, {answer.author_id}):
+        with override(question.language_code):
+            if recipient.pk == question.author_id:
+                subject = _("New answer to “%(title)s”") % {"title": question.title}
+            else:
+                subject = _("New answer in “%(title)s”") % {"title": question.title}
+        sent += _send(
+            question, recipient, subject, "community/email/answered.txt", {"answer": answer}
+        )
+    return sent
 
 
-def accepted(question: Question, answer: Answer, by: Any) -> bool:
-    """Told only when someone else (a moderator) accepted: the asker knows what they did."""
-    if by.pk == question.author_id:
-        return False
-    with override(question.language_code):
-        subject = _("An answer was accepted for “%(title)s”") % {"title": question.title}
-    return _send(question, subject, "community/email/accepted.txt", {"answer": answer})
+def accepted(question: Question, answer: Answer, by: Any) -> int:
+    """Tell followers an answer was accepted; not the person who accepted it (the asker knows
+    what they did; when a moderator accepts, the asker is told)."""
+    sent = 0
+    for recipient in recipients(question, {by.pk} if by is not None else set()):
+        with override(question.language_code):
+            if recipient.pk == question.author_id:
+                subject = _("An answer was accepted for “%(title)s”") % {"title": question.title}
+            else:
+                subject = _("An answer was accepted in “%(title)s”") % {"title": question.title}
+        sent += _send(
+            question, recipient, subject, "community/email/accepted.txt", {"answer": answer}
+        )
+    return sent
 
 
 def unsubscribe(user_id: int) -> None:

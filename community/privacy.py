@@ -1,10 +1,10 @@
 """The community's part of "export / delete everything about me" (``support.privacy``).
 
-Policy (docs/support.md): a person's votes, flags, profile and any posts not yet public (held or
-hidden) are deleted. Their public questions, answers and comments stay readable for the people
-who were helped by them, but are no longer theirs: they move to a shared "deleted member"
-account, lose their network hash, and their edit history keeps no text of theirs. This is how
-Q&A sites keep threads whole while forgetting the person.
+Policy (docs/support.md): a person's votes, follows, flags, profile and any posts not yet public
+(held or hidden) are deleted. Their public questions, answers and comments stay readable for the
+people who were helped by them, but are no longer theirs: they move to a shared "deleted
+member" account, lose their network hash, and their edit history keeps no text of theirs. This
+is how Q&A sites keep threads whole while forgetting the person.
 """
 
 from __future__ import annotations
@@ -13,7 +13,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from .models import Answer, Comment, Flag, MemberProfile, PostRevision, Question, Status, Vote
+from .models import (
+    Answer,
+    Comment,
+    Flag,
+    Follow,
+    MemberProfile,
+    PostRevision,
+    Question,
+    Status,
+    Vote,
+)
 
 GHOST_USERNAME = "deleted-member"
 POST_MODELS = (Question, Answer, Comment)
@@ -47,6 +57,9 @@ def export(subject) -> dict:
         {"question": v.question_id, "answer": v.answer_id, "value": v.value}
         for v in Vote.objects.filter(user__in=users)
     ]
+    posts["follows"] = list(
+        Follow.objects.filter(user__in=users).order_by("pk").values_list("question_id", flat=True)
+    )
     return posts
 
 
@@ -69,6 +82,7 @@ def erase(subject) -> int:
     changed = 0
     with transaction.atomic():
         changed += Vote.objects.filter(user__in=users).delete()[0]
+        changed += Follow.objects.filter(user__in=users).delete()[0]
         changed += Flag.objects.filter(reporter__in=users).delete()[0]
         changed += MemberProfile.objects.filter(user__in=users).delete()[0]
         owner = ghost()

@@ -1,4 +1,5 @@
-"""Background search updates for threads, through the search app's own indexing path."""
+"""Background work for threads: search updates through the search app's own indexing path, and
+e-mail to a thread's followers (community/notifications.py)."""
 
 from __future__ import annotations
 
@@ -20,3 +21,28 @@ def index_thread(question_id: int) -> int:
     embedded = index_object(question)
     refresh_vocabulary()
     return embedded
+
+
+@task()
+def notify_followers(event: str, answer_id: int, by_id: int | None = None) -> int:
+    """E-mail the followers of an answer's thread: ``answered`` (a new visible answer) or
+    ``accepted`` (``by_id`` accepted it). Looks everything up again: by the time the worker
+    runs, the answer may be gone or hidden, and then nobody is told."""
+    from django.contrib.auth import get_user_model
+
+    from . import notifications
+    from .models import Answer, Status
+
+    answer = (
+        Answer.objects.select_related("question__page__locale", "question__author")
+        .filter(pk=answer_id, status=Status.VISIBLE)
+        .first()
+    )
+    if answer is None:
+        return 0
+    if event == "answered":
+        return notifications.answered(answer)
+    if event == "accepted" and answer.question.accepted_answer_id == answer.pk:
+        by = get_user_model().objects.filter(pk=by_id).first()
+        return notifications.accepted(answer.question, answer, by)
+    return 0

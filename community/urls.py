@@ -1,7 +1,7 @@
 """URLs of the community app, mounted by config/urls.py.
 
 ``api_urlpatterns`` sit under /api/v1/community/ (no language prefix); ``urlpatterns`` sit inside
-the language prefix (/en/community/…) for what is not a page route: the unsubscribe link.
+the language prefix (/en/community/…) for what is not a page route: the e-mails' links.
 Threads themselves are routed by ``CommunityIndexPage`` (e.g. /en/community/12-title/).
 """
 
@@ -21,4 +21,5 @@ api_urlpatterns = [
 ]
 urlpatterns = [
     path("unsubscribe/<str:token>/", unsubscribe.unsubscribe_view, name="community_unsubscribe"),
+    path("unfollow/<str:token>/", unsubscribe.unfollow_view, name="community_unfollow"),
 ]

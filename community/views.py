@@ -5,6 +5,7 @@ form post) or JSON (``fetch`` with ``Accept: application/json``)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
@@ -37,17 +38,50 @@ def _see_other(url: str) -> HttpResponse:
     return response
 
 
-def thread_list(request: HttpRequest, page: CommunityIndexPage) -> HttpResponse:
+def thread_list(request: HttpRequest, page: CommunityIndexPage, tag_slug: str = "") -> HttpResponse:
+    """The community's home, a tag's threads (``tags/<slug>/``), or search results (``?q=``)."""
+    tag = queries.tag_in(page, tag_slug) if tag_slug else None
+    if tag_slug and tag is None:
+        raise Http404
     show = request.GET.get("show", "")
-    threads = queries.listing(page, request.user, show)
+    threads = queries.listing(page, request.user, show, tag)
     paginator = Paginator(threads, 20)
     context = {
         "page": page,
+        "community": page,
+        "tag": tag,
         "threads": paginator.get_page(request.GET.get("p")),
         "show": show if show in queries.LISTINGS else "",
         "ask_url": page.route_url("ask"),
+        "tags": [
+            (t.name, page.route_url("tag", t.slug), t.uses)
+            for t in queries.popular_tags(page, request.user)
+        ],
+        "query": " ".join(request.GET.get("q", "").split()),
     }
-    return TemplateResponse(request, "community/index.html", context)
+    status = _search(request, page, context) if context["query"] else 200
+    return TemplateResponse(request, "community/index.html", context, status=status)
+
+
+def _search(request: HttpRequest, page: CommunityIndexPage, context: dict) -> int:
+    """Fill ``results`` (or ``search_error``) for the search box; return the HTTP status.
+    Same rate limit as the help centre's search."""
+    from search.actions import RateLimited, check_rate
+    from search.api import RATE_LIMIT_MESSAGE
+    from search.engine import QueryError
+
+    try:
+        check_rate("search", request)
+    except RateLimited:
+        context["search_error"] = str(RATE_LIMIT_MESSAGE)
+        return 429
+    try:
+        context["results"] = queries.search_threads(page, context["query"], request.user)
+    except QueryError as error:
+        context["search_error"] = str(error)
+        return 400
+    context["ask_url"] += "?" + urlencode({"title": context["query"][:150]})
+    return 200
 
 
 def ask(request: HttpRequest, page: CommunityIndexPage) -> HttpResponse:
@@ -112,6 +146,7 @@ def thread_detail(
         draft=request.POST.get("body", "") if error else "",
         editing=request.GET.get("edit", ""),
         urls={verb: page.route_url("write", question.pk, verb) for verb in WRITE_VIEWS},
+        tag_links=[(tag.name, page.route_url("tag", tag.slug)) for tag in context["tags"]],
         flag_reasons=Flag.Reason.choices,
         moderation_actions=[
             (k, label) for k, label in ModerationAction.Kind.choices if k in moderation.STATUS_AFTER
@@ -178,7 +213,11 @@ def vote_view(request: HttpRequest, page: CommunityIndexPage, pk: int) -> HttpRe
     except CommunityError as error:
         return _failed(request, page, question, error)
     anchor = f"answer-{target.pk}" if target is not question else ""
-    return _done(request, question, anchor, score=score)
+    mine = queries.my_vote(request.user, target)
+    return _done(
+        request, question, anchor, score=score, label=queries.vote_label(score), vote=mine,
+        mine=queries.my_vote_label(mine),
+    )  # fmt: skip
 
 
 @require_POST
@@ -189,6 +228,16 @@ def accept_view(request: HttpRequest, page: CommunityIndexPage, pk: int) -> Http
     except CommunityError as error:
         return _failed(request, page, question, error)
     return _done(request, question, accepted=question.accepted_answer_id)
+
+
+@require_POST
+def follow_view(request: HttpRequest, page: CommunityIndexPage, pk: int) -> HttpResponse:
+    question = _question(request, page, pk)
+    try:
+        following = actions.follow(_actor(request), question, request.POST.get("on", "1"))
+    except CommunityError as error:
+        return _failed(request, page, question, error)
+    return _done(request, question, "follow", following=following)
 
 
 @require_POST
@@ -258,6 +307,7 @@ WRITE_VIEWS = {
     "vote": vote_view,
     "accept": accept_view,
     "flag": flag_view,
+    "follow": follow_view,
     "edit": edit_view,
     "moderate": moderate_view,
     "promote": promote_view,

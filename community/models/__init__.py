@@ -5,6 +5,7 @@ from .pages import CommunityIndexPage
 from .posts import (
     Answer,
     Comment,
+    Follow,
     MemberProfile,
     Question,
     QuestionTag,
@@ -18,6 +19,7 @@ __all__ = [
     "Comment",
     "CommunityIndexPage",
     "Flag",
+    "Follow",
     "MemberProfile",
     "ModerationAction",
     "PostRevision",

@@ -40,6 +40,12 @@ class CommunityIndexPage(RoutablePageMixin, Page):
 
         return views.thread_list(request, self)
 
+    @path("tags/<str:tag>/", name="tag")
+    def tag_route(self, request: HttpRequest, tag: str) -> HttpResponse:
+        from community import views
+
+        return views.thread_list(request, self, tag)
+
     @path("ask/", name="ask")
     def ask_route(self, request: HttpRequest) -> HttpResponse:
         from community import views
@@ -59,7 +65,7 @@ class CommunityIndexPage(RoutablePageMixin, Page):
         return views.thread_detail(request, self, int(pk), slug)
 
     @re_path(
-        r"^(?P<pk>\d+)/(?P<verb>answer|comment|vote|accept|flag|edit|moderate|promote)/$",
+        r"^(?P<pk>\d+)/(?P<verb>answer|comment|vote|accept|flag|follow|edit|moderate|promote)/$",
         name="write",
     )
     def write_route(self, request: HttpRequest, pk: str, verb: str) -> HttpResponse:

@@ -35,6 +35,11 @@ def is_moderator(user: Any) -> bool:
     )
 
 
+def unanswered_after() -> timedelta:
+    """How long a question may wait for its first answer before staff see it as overdue."""
+    return timedelta(hours=getattr(settings, "FARO_COMMUNITY_UNANSWERED_HOURS", 48))
+
+
 class PostQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> PostQuerySet:
         """Posts this person may read: visible ones, plus their own held ones (so an author
@@ -62,16 +67,12 @@ class QuestionQuerySet(PostQuerySet):
         return self.filter(accepted_answer__isnull=False)
 
     def unanswered(self, older_than: timedelta | None = None) -> QuestionQuerySet:
-        """Visible threads with no visible answer, asked more than ``older_than`` ago."""
-        if older_than is None:
-            hours = getattr(settings, "FARO_COMMUNITY_UNANSWERED_HOURS", 48)
-            older_than = timedelta(hours=hours)
-        return self.filter(
-            status=Status.VISIBLE,
-            duplicate_of__isnull=True,
-            answer_count=0,
-            created_at__lt=timezone.now() - older_than,
-        ).order_by("created_at")
+        """Visible threads with no visible answer, oldest first; with ``older_than``, only
+        those asked longer ago than that (``unanswered_after()`` is the overdue line)."""
+        threads = self.filter(status=Status.VISIBLE, duplicate_of__isnull=True, answer_count=0)
+        if older_than is not None:
+            threads = threads.filter(created_at__lt=timezone.now() - older_than)
+        return threads.order_by("created_at")
 
 
 class Post(models.Model):
@@ -251,3 +252,30 @@ class MemberProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.reputation})"
+
+
+class FollowQuerySet(models.QuerySet):
+    def of(self, question: Question) -> FollowQuerySet:
+        return self.filter(question=question)
+
+
+class Follow(models.Model):
+    """A member who wants an e-mail when a thread gets an answer or an accepted answer. The
+    asker follows their own question automatically; anyone signed in can follow or unfollow.
+    E-mails still respect ``MemberProfile.email_notifications`` (community/notifications.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_follows"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = FollowQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="community_one_follow")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.question_id}"

@@ -156,13 +156,17 @@ def test_unanswered_questions_for_staff(client, community, member, moderator):
         "Nobody replied to this one in days.",
     )
     Question.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=5))
-    ask_question(
+    fresh = ask_question(
         community.en,
         actor(member),
         "A fresh unanswered question",
         "Just asked this a minute ago, please help.",
     )
-    assert list(Question.objects.unanswered()) == [old]
+    assert list(Question.objects.unanswered()) == [old, fresh]
+    assert list(Question.objects.unanswered(timedelta(hours=48))) == [old]
     client.force_login(moderator)
     content = client.get("/admin/community/unanswered/").content.decode()
-    assert old.title in content and "A fresh unanswered" not in content
+    # Both have no answer; only the old one has waited past the 48 hours.
+    assert old.title in content and fresh.title in content
+    assert content.count("Overdue") == 1
+    assert "Every visible question has an answer." not in content

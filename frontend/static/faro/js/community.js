@@ -1,5 +1,7 @@
 /* Community: while a question's title is typed, show articles and threads that may already
-   answer it (same search engine as the help centre). Text only: results are never parsed as HTML. */
+   answer it (same search engine as the help centre). Text only: results are never parsed as HTML.
+   Votes: sent by fetch, then the score, its words and the pressed state of the buttons follow the
+   server's answer (without JavaScript the form posts and the page comes back with the same). */
 (function () {
   "use strict";
   var form = document.querySelector("form[data-similar-url]");
@@ -44,4 +46,56 @@
     timer = setTimeout(lookup, 350);
   });
   if (title.value) lookup();
+})();
+
+(function () {
+  "use strict";
+  function update(form, data) {
+    var label = form.querySelector("[data-score-label]");
+    if (label && data.label) label.textContent = data.label;
+    form.querySelectorAll("button[name=value]").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(Number(button.value) === data.vote));
+    });
+    var mine = form.parentNode.querySelector("[data-my-vote-label]");
+    if (mine) mine.textContent = data.mine || "";
+  }
+
+  function showError(form, message) {
+    var box = form.parentNode.querySelector("[data-vote-error]");
+    if (!box) {
+      box = document.createElement("span");
+      box.className = "votes__error";
+      box.setAttribute("role", "alert");
+      box.setAttribute("data-vote-error", "");
+      form.parentNode.appendChild(box);
+    }
+    box.textContent = message || "";
+  }
+
+  document.querySelectorAll("form[data-vote]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (!button || !window.fetch) return;
+      event.preventDefault();
+      var body = new FormData(form);
+      body.append("value", button.value);
+      fetch(form.action, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { Accept: "application/json" }
+      })
+        .then(function (response) {
+          return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+        })
+        .then(function (reply) {
+          if (reply.ok) { showError(form, ""); update(form, reply.data); }
+          else showError(form, reply.data.error);
+        })
+        .catch(function () {  // no JSON (e.g. offline then back): post the plain form
+          var value = document.createElement("input");
+          value.type = "hidden"; value.name = "value"; value.value = button.value;
+          form.appendChild(value);
+          form.submit();
+        });
+    });
+  });
 })();
