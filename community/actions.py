@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import ratelimit
+from core import http
 
 from . import trust
 from .models import (

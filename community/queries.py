@@ -9,7 +9,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Valu
 from django.utils.translation import gettext, ngettext
 from taggit.models import Tag
 
-from core import ratelimit
+from core import http
 from kb.models import ArticlePage
 
 from .models import (
