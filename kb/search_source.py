@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.utils.html import strip_tags
 from wagtail.rich_text import expand_db_html
 
-from search.sources import SearchSource, Section, overview_section
+from search.sources import Freshness, SearchSource, Section, overview_section
 
 from .models import ArticlePage, CategoryPage
 
@@ -104,6 +106,20 @@ class ArticleSource(SearchSource):
             "tags": [tag.name for tag in article.tags.all()],
             "audience": article.audience,
             "audience_groups": list(article.audience_groups.values_list("pk", flat=True)),
+        }
+
+    def freshness(self, object_ids: list[str]) -> dict[str, Freshness]:
+        """Reviewed longer ago than ``FARO_REVIEW_INTERVAL_DAYS`` (an article never marked as
+        reviewed has no date to be past), or a translation whose source changed since."""
+        cutoff = date.today() - timedelta(days=settings.FARO_REVIEW_INTERVAL_DAYS)
+        ids = [int(oid) for oid in object_ids if oid.isdigit()]
+        return {
+            str(page.pk): Freshness(
+                last_reviewed=page.last_reviewed,
+                review_due=bool(page.last_reviewed and page.last_reviewed < cutoff),
+                translation_outdated=page.translation_is_stale,
+            )
+            for page in ArticlePage.objects.filter(pk__in=ids).select_related("locale")
         }
 
     def all_objects(self) -> Iterable[ArticlePage]:

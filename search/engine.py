@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
-from . import answerability, parallel
+from . import answerability, answers, parallel
 from .backends.base import Hit, Scope, get_keyword_backend, get_vector_backend
 from .backends.postgres import query_memo
 from .embedders import embedder_for, tuned
@@ -143,6 +143,8 @@ class SearchResult:
     answer_likely_missing: bool
     next_steps: list[dict]
     latency_ms: float
+    # The quoted passage that answers, when the engine is confident (search/answers.py).
+    answer: dict | None = None
     # What the answerability model saw (search/answerability.py): for fitting, not for the API.
     signals: dict = field(default_factory=dict, repr=False)
 
@@ -194,6 +196,9 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
     hits = _materialise(top, request, scope, correction)
     verdict = answerability.judge(request.query, request.locale, candidates, scope, correction)
     confidence, missing = verdict.confidence, verdict.missing
+    answer = None
+    if hits and not missing:
+        answer = answers.build_answer(correction or request.query, hits, scope, request.index_name)
     return SearchResult(
         query=request.query,
         locale=request.locale,
@@ -214,6 +219,7 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
             related=related.result() if related else None,
         ),
         latency_ms=round((time.perf_counter() - started) * 1000, 2),
+        answer=answer,
         signals=verdict.signals,
     )
 

@@ -254,6 +254,24 @@ class NextStepSerializer(serializers.Serializer):
     items = LinkSerializer(many=True, required=False)
 
 
+class AnswerSerializer(serializers.Serializer):
+    """The passage quoted from the top result (never generated text), with where it comes from."""
+
+    text = serializers.CharField(help_text="The sentence(s) that answer, quoted as written.")
+    type = serializers.CharField(help_text="The source of the result (`article`, `thread`).")
+    id = serializers.CharField()
+    title = serializers.CharField()
+    heading = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(help_text="A deep link to the section quoted.")
+    last_reviewed = serializers.DateField(allow_null=True)
+    caveat = serializers.ChoiceField(
+        choices=["", "review_due", "translation_outdated"],
+        allow_blank=True,
+        help_text="Set when only an outdated passage answers: say so next to the quote.",
+    )
+    matched_terms = serializers.ListField(child=serializers.CharField())
+
+
 class SearchResponseSerializer(serializers.Serializer):
     query_id = serializers.IntegerField(help_text="Send it with clicks to /api/v1/search/click.")
     query = serializers.CharField(help_text="The query as searched (whitespace collapsed).")
@@ -266,6 +284,11 @@ class SearchResponseSerializer(serializers.Serializer):
     answer_likely_missing = serializers.BooleanField()
     next_steps = NextStepSerializer(many=True)
     latency_ms = serializers.FloatField()
+    answer = AnswerSerializer(
+        allow_null=True,
+        help_text="The passage that answers, quoted from the top results, when the engine is "
+        "confident (`answer_likely_missing` false); null otherwise.",
+    )
 
 
 class SuggestionSerializer(LinkSerializer):
@@ -283,6 +306,7 @@ class ClickResponseSerializer(serializers.Serializer):
     corrected = serializers.BooleanField(
         help_text="The results are for `did_you_mean`, not the query as typed."
     )
+
 
 class ErrorSerializer(serializers.Serializer):
     error = serializers.CharField(help_text="What is wrong, in words a person can act on.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 _registry: dict[str, SearchSource] = {}
@@ -59,6 +60,13 @@ def overview_section(first: Section, texts: Iterable[str], position: int) -> Sec
     )
 
 
+@dataclass(frozen=True)
+class Freshness:
+    last_reviewed: date | None = None
+    review_due: bool = False  # reviewed, but longer ago than the review interval
+    translation_outdated: bool = False  # its source article changed since it was translated
+
+
 class SearchSource:
     """Subclass per model. ``name`` is stored with each row and is the API's result ``type``."""
 
@@ -80,6 +88,12 @@ class SearchSource:
 
     def handles(self, obj: Any) -> bool:
         return self.model is not None and isinstance(obj, self.model)
+
+    def freshness(self, object_ids: list[str]) -> dict[str, Freshness]:
+        """How current each object is, for the answer card (which never quotes a passage past
+        its review date or from an outdated translation while a current one answers). Objects
+        left out are current."""
+        return {}
 
 
 def register(source: SearchSource) -> SearchSource:
