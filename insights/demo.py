@@ -36,6 +36,7 @@ def seed(log: Callable[[str], object] = print) -> None:
     }
     now = timezone.now()
     logs = clicks = events = 0
+    requests: list = []
     for visitor_no in range(900):
         locale = "es" if visitor_no % 4 == 0 else "en"
         if not articles[locale]:
@@ -74,6 +75,7 @@ def seed(log: Callable[[str], object] = print) -> None:
                 steps.insert(1, ("frustration", {"signal": "rage_click", "page": page}))
         if (not found and rng.random() < 0.35) or rng.random() < 0.06:
             steps.append(("support_request", {"reference": f"DEMO{visitor_no}"}))
+            requests.append(_request(visitor, visitor_no, locale, at + timedelta(minutes=8)))
         for i, (kind, data) in enumerate(steps):
             page_url = data.pop("page", "") if isinstance(data, dict) else ""
             JourneyEvent.objects.create(
@@ -81,14 +83,50 @@ def seed(log: Callable[[str], object] = print) -> None:
                 page_url=page_url, locale=locale, data=data,
             )  # fmt: skip
             events += 1
+    _save_requests(requests)
     from .aggregate import aggregate_range
 
     today = timezone.localdate()
     aggregate_range(today - timedelta(days=DAYS + 1), today)
-    log(f"Insights: {logs} searches, {clicks} clicks, {events} journey events; aggregated.")
+    log(
+        f"Insights: {logs} searches, {clicks} clicks, {events} journey events, "
+        f"{len(requests)} answered support requests; aggregated."
+    )
+
+
+def _request(visitor: str, number: int, locale: str, at):
+    """The support request behind a journey's "asked for a person": without it the dashboard
+    showed more sessions that asked than requests received. Already answered, so the agents'
+    inbox is not flooded; no email or webhook is sent (rows are inserted directly)."""
+    model = _support_model()
+    if model is None:
+        return None
+    return model(
+        reference=f"DEMOI{number}", created_at=at, status="answered", visitor=visitor,
+        locale=locale, channel="help_centre", entry_point="search", consented=True,
+        message="(demo) I searched and could not find the answer.",
+    )  # fmt: skip
+
+
+def _save_requests(requests: list) -> None:
+    model = _support_model()
+    if model is not None:
+        model.objects.bulk_create([r for r in requests if r is not None])
+
+
+def _support_model():
+    from django.apps import apps
+
+    try:
+        return apps.get_model("support", "SupportRequest")
+    except LookupError:
+        return None
 
 
 def _clear() -> None:
+    model = _support_model()
+    if model is not None:
+        model.objects.filter(visitor__startswith=MARK).delete()
     SearchQueryLog.objects.filter(session_hash__startswith=MARK).delete()
     JourneyEvent.objects.filter(visitor__startswith=MARK).delete()
     ArticleFeedback.objects.filter(visitor_hash__startswith=MARK).delete()

@@ -18,11 +18,22 @@ def _permissions(apps, codenames):
     return Permission.objects.filter(content_type__app_label="guidance", codename__in=codenames)
 
 
+def _publish_permission(apps) -> None:
+    """Wagtail adds "publish" for draft-state snippets after migrations; make it now."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    tip, _ = ContentType.objects.get_or_create(app_label="guidance", model="tip")
+    Permission.objects.get_or_create(
+        content_type=tip, codename="publish_tip", defaults={"name": "Can publish tip"}
+    )
+
+
 def grant(apps, schema_editor):
     config = apps.get_app_config("guidance")
     config.models_module = True
     create_permissions(config, apps=apps, verbosity=0)
     config.models_module = None
+    _publish_permission(apps)
     Group = apps.get_model("auth", "Group")
     for name, codenames in GRANTS.items():
         group = Group.objects.filter(name=name).first()
@@ -43,6 +54,7 @@ class Migration(migrations.Migration):
         ("guidance", "0001_initial"),
         ("wagtailcore", "0002_initial_data"),
         ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]

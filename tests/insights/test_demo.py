@@ -16,3 +16,6 @@ def test_demo_seed_is_rerunnable(help_centre):
     assert SearchQueryLog.objects.count() == first > 100
     totals = outcomes(Period.last(28))
     assert totals["search_sessions"] > 100 and totals["helpful"] and totals["support"]
+    # Every search session that asked for a person made a request: the panel's "support
+    # requests received" can never be fewer than the sessions that asked (issue 19).
+    assert totals["support_requests"] >= totals["support"]
