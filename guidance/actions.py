@@ -308,11 +308,10 @@ def record_events(app: GuidedApp, identity: Identity, batch: EventBatch) -> dict
     Returns how many were accepted, ignored (unknown tip) and written to the journey."""
     today = timezone.localdate()
     tip_ids = {e["tip"] for e in batch.events if e.get("tip")}
-    tips = {
-        pk: (title, kind)
-        for pk, title, kind in Tip.objects.filter(app=app, pk__in=tip_ids).values_list(
-            "pk", "title", "kind"
-        )
+    rows = Tip.objects.filter(app=app, pk__in=tip_ids).values_list("pk", "title", "kind", "trigger")
+    tips = {  # a frustration tip is a help offer to the agent, whatever it looks like
+        pk: (title, "offer" if trigger == Tip.Trigger.FRUSTRATION else kind)
+        for pk, title, kind, trigger in rows
     }
     known = set(tips)
     counts: dict[tuple[int, str], int] = {}

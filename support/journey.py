@@ -86,6 +86,7 @@ TIP_KINDS = {
     "modal": _("the announcement"),
     "checklist": _("the checklist"),
     "tour": _("the tour"),
+    "offer": _("the help offer"),
 }
 SIGNAL_WORDS = {
     "rage_click": _("Clicked “%(what)s” again and again"),
@@ -158,7 +159,8 @@ def describe(event: dict) -> str:
     if kind == Kind.FRUSTRATION:
         return _signal(event, data)
     if kind == Kind.PRODUCT_PAGE:
-        page = str(data.get("url") or event.get("page_url", ""))
+        url = str(data.get("url") or event.get("page_url", ""))
+        page = urlsplit(url).path or url
         return str(_("Opened %(page)s in the product") % {"page": page})
     return str(data.get("title") or data.get("note") or Kind(kind).label)
 

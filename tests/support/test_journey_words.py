@@ -38,6 +38,7 @@ def lines(app) -> list[str]:  # noqa: F811
 def test_product_steps_reach_the_journey_in_words(client, app, make_tip):  # noqa: F811
     tip = make_tip(title="Invite your team", kind="tooltip", selector="#invite")
     tour = make_tip(title="Welcome to Plano", kind="tour", steps=[("step", {"title": "a"})])
+    sync = make_tip(title="Is sync not working?", kind="modal", trigger="frustration")
     response = send(
         client,
         app,
@@ -50,6 +51,8 @@ def test_product_steps_reach_the_journey_in_words(client, app, make_tip):  # noq
             {"type": "step", "tip": tour.pk, "step": 1},
             {"type": "frustration", "signal": "rage_click", "detail": "New export"},
             {"type": "offer", "signal": "rage_click"},
+            {"type": "offer", "signal": "rage_click", "tip": sync.pk},
+            {"type": "shown", "tip": sync.pk},
             {"type": "page"},
         ],
     )
@@ -63,7 +66,9 @@ def test_product_steps_reach_the_journey_in_words(client, app, make_tip):  # noq
         "Moved to step 2 of the tour “Welcome to Plano”",
         "Clicked “New export” again and again on /projects",
         "Was offered help (“Need a hand?”) on /projects",
-        f"Opened {PAGE} in the product",
+        "Was offered help: “Is sync not working?” on /projects",
+        "Saw the help offer “Is sync not working?” on /projects",
+        "Opened /projects in the product",
     ]
 
 

@@ -59,6 +59,7 @@ import { ui } from './ui.js';
     },
     opened(title) { track('opened', { detail: String(title || '').slice(0, 200) }); detect.search.reset('s'); },
     later() { try { ss?.setItem('faro:later', '1'); } catch {} },
+    flush() { clearTimeout(timer); send(); }, // before a request to a person: the journey first
     consent: setConsent,
   };
 

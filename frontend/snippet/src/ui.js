@@ -288,6 +288,7 @@ export function ui({ api, key, cfg, on, consent, anon, id }) {
       const miss = !p.message ? [msg, 'need_message'] : !p.email && !mine ? [mail, 'need_email'] : null;
       if (miss) { err.textContent = t(miss[1]); miss[0].focus(); return; }
       err.textContent = '';
+      on.flush();
       send.disabled = true;
       send.textContent = t('sending');
       try {
