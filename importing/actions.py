@@ -23,7 +23,14 @@ from . import html, markdown, zendesk
 from .files import SourceTree
 from .items import Bundle, SourceArticle, SourceCategory, category_hash
 from .models import ImportedItem
-from .pages import ImageStore, add_redirects, customer_groups, fingerprint, write_page
+from .pages import (
+    ImageStore,
+    add_redirects,
+    customer_groups,
+    fingerprint,
+    may_publish,
+    write_page,
+)
 from .report import Report
 
 FORMATS = ("zendesk", "markdown", "html")
@@ -193,6 +200,9 @@ class Importer:
 
     def _write_article(self, article: SourceArticle, page: Page | None, groups: list) -> Page:
         parent = self.parents[article.category_id]
+        if not article.draft and not may_publish(self.user, parent, page):
+            note = "saved as a draft: you may not publish here, so submit it for moderation"
+            self.report.notes.append((article.origin, note))
         body = self.images.resolve(article.body, article.title)
         fields = {
             "title": article.title,

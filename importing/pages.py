@@ -63,6 +63,27 @@ def free_slug(parent: Page, wanted: str, exclude_pk: int | None = None) -> str:
     return slug
 
 
+def may_publish(user: Any, parent: Page, page: Page | None) -> bool:
+    """Whether this import may publish: the command (no user) may; a person in the admin only
+    where Wagtail lets them publish. Others' imports become drafts for the moderation workflow."""
+    if user is None:
+        return True
+    if page is None:
+        return parent.permissions_for_user(user).can_publish_subpage()
+    return page.permissions_for_user(user).can_publish()
+
+
+def permission_problem(user: Any, parent: Page, page: Page | None) -> str | None:
+    """Why this person may not write the page (None: they may). The command runs as the site."""
+    if user is None:
+        return None
+    if page is None and not parent.permissions_for_user(user).can_add_subpage():
+        return f"you may not add pages under {parent.title!r}"
+    if page is not None and not page.permissions_for_user(user).can_edit():
+        return f"you may not edit {page.title!r}"
+    return None
+
+
 def write_page(
     model: type[Page],
     parent: Page,
@@ -74,15 +95,21 @@ def write_page(
     user: Any,
     source: str,
 ) -> Page:
-    """Create or update one page as a new revision; publish it unless the source is a draft.
-    The slug of an existing page is kept, so its URL does not move under readers' feet."""
+    """Create or update one page as a new revision; publish it unless the source is a draft or
+    the user may not publish. The slug of an existing page is kept, so its URL does not move
+    under readers' feet."""
+    problem = permission_problem(user, parent, page)
+    if problem:
+        raise PermissionError(problem)
+    allowed = may_publish(user, parent, page)
+    publish = allowed and not draft
     tags = fields.pop("tags", None)
     groups = fields.pop("audience_groups", None)
     slug = fields.pop("slug", "") or fields["title"]
     if page is None:
         page = model(slug=free_slug(parent, slug), locale_id=parent.locale_id, **fields)
         page.translation_key = translation_key
-        page.live = not draft
+        page.live = publish
         parent.add_child(instance=page)
     else:
         for name, value in fields.items():
@@ -92,9 +119,9 @@ def write_page(
     if groups is not None:
         page.audience_groups.set(groups)
     revision = page.save_revision(user=user, log_action=True)
-    if not draft:
+    if publish:
         revision.publish(user=user)
-    elif page.live:
+    elif draft and allowed and page.live:  # the source took it down
         page.unpublish(user=user)
     log(instance=page, action="faro.import", user=user, data={"source": source[:200]})
     return page
