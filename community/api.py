@@ -13,9 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import http, journey
+from core.http import ErrorSerializer
 from core.visitors import ip_hash
 from search.api import SearchAPIView, default_locale
-from search.serializers import ErrorSerializer
 
 from . import actions, moderation, queries
 from . import serializers as s

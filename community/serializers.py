@@ -4,6 +4,8 @@ shape — the rules (limits, permissions, spam) live in ``actions.py`` for pages
 from __future__ import annotations
 
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from .models import Answer, Comment, Flag, ModerationAction, Question
@@ -13,6 +15,7 @@ def _languages() -> list[str]:
     return [code for code, _ in settings.LANGUAGES]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class AuthorField(serializers.Field):
     def to_representation(self, user) -> str:
         return user.get_short_name() or user.get_username()
@@ -26,6 +29,7 @@ class CommentSerializer(serializers.ModelSerializer):
         fields = ["id", "author", "body", "body_html", "status", "created_at"]
 
 
+@extend_schema_serializer(component_name="CommunityAnswer")  # search has its own "Answer"
 class AnswerSerializer(serializers.ModelSerializer):
     author = AuthorField(read_only=True)
     accepted = serializers.SerializerMethodField()
@@ -67,8 +71,12 @@ class ThreadSummarySerializer(serializers.ModelSerializer):
 class ThreadSerializer(ThreadSummarySerializer):
     answers = serializers.SerializerMethodField()
     comments = serializers.SerializerMethodField()
-    accepted_answer = serializers.IntegerField(source="accepted_answer_id", read_only=True)
-    duplicate_of = serializers.IntegerField(source="duplicate_of_id", read_only=True)
+    accepted_answer = serializers.IntegerField(
+        source="accepted_answer_id", read_only=True, allow_null=True
+    )
+    duplicate_of = serializers.IntegerField(
+        source="duplicate_of_id", read_only=True, allow_null=True
+    )
 
     class Meta(ThreadSummarySerializer.Meta):
         fields = [*ThreadSummarySerializer.Meta.fields, "body", "body_html", "accepted_answer",
@@ -169,13 +177,13 @@ class SimilarParamsSerializer(serializers.Serializer):
 
 
 class SimilarSerializer(serializers.Serializer):
-    class Hit(serializers.Serializer):
+    class SimilarHit(serializers.Serializer):
         type = serializers.CharField()
         title = serializers.CharField()
         url = serializers.CharField()
         summary = serializers.CharField()
 
-    results = Hit(many=True)
+    results = SimilarHit(many=True)
 
 
 FLAG_REASONS = Flag.Reason.values

@@ -29,7 +29,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.views import defaults
+from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -108,6 +109,12 @@ def first_error(errors: Any, bare: Iterable[str] = ()) -> str:
     elif errors not in (None, ""):
         return str(errors)
     return _("Invalid request.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error envelope as the OpenAPI schema shows it (component ``Error``)."""
+
+    error = serializers.CharField(help_text="What is wrong, in words a person can act on.")
 
 
 def error_response(
@@ -282,22 +289,16 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         return plain_or_json_error(request, _("The request body is too large."), 413)
     if is_api(request):
         return json_error(_("Bad request."), 400)
-    from django.views.defaults import bad_request as default
-
-    return default(request, exception)
+    return defaults.bad_request(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if is_api(request):
         return json_error(_("Not found."), 404)
-    from django.views.defaults import page_not_found
-
-    return page_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if is_api(request):
         return json_error(_("Something went wrong on our side; please try again."), 500)
-    from django.views.defaults import server_error as default
-
-    return default(request)
+    return defaults.server_error(request)

@@ -20,13 +20,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import http
+from core.http import ErrorSerializer
 from hosts import origins
 from hosts.identity import IdentityError, resolve
 
 from . import actions
 from .models import GuidedApp
 from .serializers import (
-    ErrorSerializer,
     EventBatchSerializer,
     EventResultSerializer,
     LauncherSearchSerializer,

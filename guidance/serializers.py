@@ -27,10 +27,6 @@ def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.CharField()
-
-
 class IdentityFields(serializers.Serializer):
     key = serializers.CharField(max_length=64, help_text="The app's public key.")
     identity = serializers.CharField(

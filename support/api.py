@@ -91,18 +91,22 @@ class OfferResponseSerializer(serializers.Serializer):
     offer = OfferSerializer(allow_null=True, help_text="null when nothing is confident enough.")
 
 
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.CharField()
+class SupportErrorSerializer(http.ErrorSerializer):
+    """The shared envelope plus one message per field (component ``SupportError``)."""
+
     errors = serializers.DictField(child=serializers.CharField(), required=False)
 
 
 ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Invalid input; `errors` per field."),
-    429: OpenApiResponse(ErrorSerializer, description="Too many requests; see Retry-After."),
+    code: OpenApiResponse(SupportErrorSerializer, description=text)
+    for code, text in [
+        (400, "Invalid input; `errors` per field."),
+        (429, "Too many requests; see Retry-After."),
+    ]
 }
 SNIPPET_ERRORS = {
     **ERRORS,
-    403: OpenApiResponse(ErrorSerializer, description="Unknown app key or origin not allowed."),
+    403: OpenApiResponse(SupportErrorSerializer, description="Unknown app key or origin refused."),
 }
 
 
@@ -241,7 +245,7 @@ class RequestStatusView(SupportAPIView):
         tags=["support"],
         summary="A request's status, with its secret link",
         description="`token` is the secret part of `status_url`; a wrong token is a 404.",
-        responses={200: StatusSerializer, 404: OpenApiResponse(ErrorSerializer)},
+        responses={200: StatusSerializer, 404: OpenApiResponse(SupportErrorSerializer)},
     )
     def get(self, request: Request, public_id, token: str) -> Response:
         support_request = get_object_or_404(SupportRequest, public_id=public_id, anonymised_at=None)
