@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from core.models import JourneyEvent
 from guidance import demo
 from guidance.models import GuidedApp
 
@@ -198,3 +199,19 @@ def test_tour_continues_on_another_page_and_waits_for_a_late_element(page, host)
     assert ring["x"] + ring["width"] >= late["x"] + late["width"]
     tour.get_by_role("button", name="Done").click()
     expect(tour).to_have_count(0)
+
+
+def test_consent_put_off_lets_the_tip_through_untracked_and_is_not_asked_again(page, host):
+    app, url = host
+    publish(app, kind="banner", title="Plans changed", url_patterns="/demo-host/")
+    page.goto(url.replace("?consent=granted", ""))
+    consent = page.locator("faro-guidance [data-kind=consent]")
+    consent.get_by_role("button", name="Ask me later").click()
+    expect(page.locator("faro-guidance [data-kind=banner]")).to_be_visible()
+    expect(consent).to_have_count(0)
+    page.add_init_script("window.faroSettings = {cooldown: 0}")  # the tip may come again
+    page.reload()  # same browser session: not asked again, and nothing reached the journey
+    expect(page.locator("faro-guidance [data-kind=banner]")).to_be_visible()
+    page.wait_for_timeout(1500)
+    expect(consent).to_have_count(0)
+    assert not JourneyEvent.objects.exists()

@@ -36,7 +36,7 @@ import { ui } from './ui.js';
   function track(type, extra) {
     if (consent === 'denied') return;
     queue.push({ type, url: location.href.slice(0, 500), ...extra });
-    if (!consent) view?.askConsent();
+    if (!consent) { if (!ss?.getItem('faro:later')) view?.askConsent(); } // not again after "ask me later"
     else if (!timer) timer = setTimeout(send, 1000);
   }
   function setConsent(ok) {
