@@ -223,3 +223,19 @@ def test_moderation_page_is_titled_and_its_fields_have_borders(
             "e => [getComputedStyle(e).borderTopStyle, getComputedStyle(e).borderTopWidth]"
         )
         assert border[0] != "none" and border[1] != "0px", (name, border)
+
+
+def test_signed_in_thread_has_no_axe_violations(page, live_server, threads):
+    """u1's axe test reads pages signed out; members also meet vote buttons, Follow and
+    Unaccept, so the thread is checked as the asker (accepted answer) and as a voter."""
+    from tests.browser.test_accessibility import AXE, violations
+
+    question, answer, es_question, _ = threads
+    from community.actions import accept_answer
+
+    accept_answer(question, question.author, answer.pk)
+    for username in ("asker", "helper"):
+        sign_in(page, live_server, username)
+        for thread in (question, es_question):
+            assert AXE.exists()
+            assert violations(page, live_server.url + thread.url) == [], (username, thread.url)
