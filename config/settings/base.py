@@ -5,6 +5,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONCE
+
 from config.database import add_connection_options, database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "corsheaders",
+    "csp",
     "rest_framework",
     "axes",
     "drf_spectacular",
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.csp.PolicyMiddleware",  # django-csp: CONTENT_SECURITY_POLICY below
     "core.http.BadInputMiddleware",  # NUL bytes, too-deep input: a 400, not a 500
     "corsheaders.middleware.CorsMiddleware",  # snippet APIs only: hosts/cors.py
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,6 +142,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # No avatars from gravatar.com: the admin must not leak staff e-mail hashes to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No call from staff browsers to releases.wagtail.org (the CSP's connect-src is this site only).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_SITE_NAME = os.environ.get("FARO_SITE_NAME", "Plano Help Centre")
 WAGTAILADMIN_BASE_URL = os.environ.get("FARO_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_MODERATION_ENABLED = True
@@ -297,6 +303,27 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "core.visitors.hashed_ip_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful login
+
+# Content-Security-Policy (django-csp) on every page, in every environment (docs/security.md):
+# scripts only from this site or with the response's nonce, never inline handlers or eval, so a
+# stored payload that slips past escaping still cannot run. Styles allow inline attributes (the
+# Wagtail admin and the server-drawn Insights charts use them). Pages that set their own policy
+# (the demo host product) keep it. Videos load from their providers only when played.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 
 # Journeys (core.journey): kept only with consent, purged after this many days.
 FARO_ASSUME_CONSENT = os.environ.get("FARO_ASSUME_CONSENT", "") == "1"
