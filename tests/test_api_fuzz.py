@@ -70,11 +70,12 @@ def fuzz(operation, known: dict, statuses: Counter, failures: list[str]) -> None
         try:
             case.validate_response(response, checks=CHECKS)
         except (Exception, BaseExceptionGroup) as failure:  # schemathesis groups its failures
-            first_line = str(failure).strip().splitlines()[0][:300]
-            if first_line not in seen:
-                seen.add(first_line)
-                failures.append(f"{label} → {response.status_code}: {first_line}\n"
-                                f"    {case.as_curl_command()}"[:800])  # fmt: skip
+            lines = [line.strip() for line in str(failure).splitlines() if line.strip()]
+            if lines and lines[0] not in seen:
+                seen.add(lines[0])
+                details = " | ".join(lines[1:6])[:500]
+                failures.append(f"{label} → {response.status_code}: {details}\n"
+                                f"    {case.as_curl_command()}"[:900])  # fmt: skip
 
     run()
 
