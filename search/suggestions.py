@@ -5,8 +5,8 @@ The keyword backend finds titles whose text matches every typed word, the last o
 its text rank alone put "Archive and restore projects" and "REST API" above "Reset your password"
 for "how do I res", because the prefix matches all three equally. Here each candidate is scored
 on the title itself (a title word that completes the last word, the other typed words found in
-the title) and on how often it was opened in the last weeks (the help centre's daily view
-counters, the same numbers as "popular articles"). Relevance to the title leads; popularity
+the title) and on how often it was opened in the last weeks: opens from search results (the
+click log) and the help centre's daily view counters. Relevance to the title leads; popularity
 orders titles that match equally; the backend's rank breaks what remains.
 """
 
@@ -14,17 +14,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Sum
+from django.core.cache import cache
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from .backends.base import Hit
+from .models import SearchClick
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 POPULAR_DAYS = 30
 CANDIDATES = 40  # titles fetched from the backend before re-ranking
+CLICK_SHARE = 0.7  # of popularity: opens from search; the rest, article views
+CLICKS_KEY = "faro:suggest:clicks"
+CLICKS_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -69,14 +75,43 @@ def article_views(object_ids: list[str]) -> dict[str, int]:
     return {str(row["article_id"]): row["total"] for row in rows}
 
 
+def search_clicks() -> dict[str, int]:
+    """Results opened from search in the last ``POPULAR_DAYS`` days, per ``source:id``.
+
+    One aggregate over the click log, kept for ``CLICKS_SECONDS``: suggestions fire on every
+    pause in typing, and yesterday's choices do not change by the minute."""
+
+    def count() -> dict[str, int]:
+        since = timezone.now() - timedelta(days=POPULAR_DAYS)
+        rows = (
+            SearchClick.objects.filter(created_at__gte=since)
+            .values("source", "object_id")
+            .annotate(total=Count("id"))
+        )
+        return {f"{row['source']}:{row['object_id']}": row["total"] for row in rows}
+
+    return cache.get_or_set(CLICKS_KEY, count, CLICKS_SECONDS)
+
+
+def _scaled(counts: dict[str, int]) -> Callable[[str], float]:
+    top = max(counts.values(), default=0)
+    return lambda key: math.log1p(counts.get(key, 0)) / math.log1p(top) if top else 0.0
+
+
 def rank(typed: str, candidates: list[Candidate]) -> list[Candidate]:
-    """Best first: title match, then popularity (log-scaled, 0..1), then the backend's rank."""
+    """Best first: title match, then popularity, then the backend's rank.
+
+    Popularity mixes opens from search (a choice made after typing: the suggestion's own
+    situation, so it weighs most) with article views (which also count browsing), each
+    log-scaled to 0..1 among the candidates' best."""
+    keys = {id(c): f"{c.hit.source}:{c.hit.object_id}" for c in candidates}
+    clicks = search_clicks()
+    by_click = _scaled({keys[id(c)]: clicks.get(keys[id(c)], 0) for c in candidates})
     views = article_views([c.hit.object_id for c in candidates if c.hit.source == "article"])
-    top = max(views.values(), default=0)
+    by_view = _scaled({f"article:{i}": n for i, n in views.items()})
 
     def popularity(c: Candidate) -> float:
-        count = views.get(c.hit.object_id, 0) if c.hit.source == "article" else 0
-        return math.log1p(count) / math.log1p(top) if top else 0.0
+        return CLICK_SHARE * by_click(keys[id(c)]) + (1 - CLICK_SHARE) * by_view(keys[id(c)])
 
     return sorted(
         candidates,

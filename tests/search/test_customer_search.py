@@ -8,11 +8,13 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from community.actions import accept_answer, ask_question, post_answer
 from kb.models import ArticleDailyViews
 from search.engine import SearchRequest, search
+from search.models import SearchClick, SearchQueryLog
 from tests.community.conftest import actor, established, make_community
 from tests.factories import ArticlePageFactory, block, make_user
 
@@ -137,6 +139,7 @@ def suggest(client, q: str, locale: str = "en") -> list[str]:
 
 
 def test_suggestions_prefer_what_people_open(client, account_articles):
+    cache.clear()  # the click counts are kept for ten minutes
     today = timezone.localdate()
     for days, article in enumerate([account_articles["reset"]] * 3 + [account_articles["rest"]]):
         ArticleDailyViews.objects.create(article=article, day=today - timedelta(days=days), views=9)
@@ -150,3 +153,22 @@ def test_suggestions_prefer_a_title_that_completes_the_word(client, account_arti
     # "projects" appears in the REST API's summary, but only one title completes "proj".
     titles = suggest(client, "proj")
     assert titles[0] == "Archive and restore projects"
+
+
+def test_opens_from_search_weigh_more_than_browsing(client, account_articles):
+    """Archive is browsed most, but people who search open Reset: Reset is suggested first."""
+    cache.clear()
+    today = timezone.localdate()
+    ArticleDailyViews.objects.create(article=account_articles["archive"], day=today, views=200)
+    ArticleDailyViews.objects.create(article=account_articles["reset"], day=today, views=20)
+    log = SearchQueryLog.objects.create(
+        query="reset password", locale="en", semantic_ratio=0.5, result_count=3, latency_ms=1
+    )
+    for _ in range(12):
+        SearchClick.objects.create(
+            query_log=log, source="article", object_id=str(account_articles["reset"].pk), position=1
+        )
+    SearchClick.objects.create(
+        query_log=log, source="article", object_id=str(account_articles["archive"].pk), position=2
+    )
+    assert suggest(client, "how do I res")[0] == "Reset your password"
