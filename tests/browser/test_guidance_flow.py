@@ -215,3 +215,18 @@ def test_consent_put_off_lets_the_tip_through_untracked_and_is_not_asked_again(p
     page.wait_for_timeout(1500)
     expect(consent).to_have_count(0)
     assert not JourneyEvent.objects.exists()
+
+
+def test_consent_then_tour_and_folded_checklist_have_no_axe_violations(page, host):
+    from .test_accessibility import AXE, RUN
+
+    app, url = host
+    everything_at_once(app)
+    page.emulate_media(reduced_motion="reduce")  # measure colours after, not during, a fade-in
+    page.goto(url.replace("?consent=granted", ""))
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    expect(page.locator("faro-guidance [data-kind=consent]")).to_be_visible()
+    assert page.evaluate(RUN) == []
+    page.locator("faro-guidance [data-kind=consent]").get_by_role("button", name="Allow").click()
+    expect(page.locator("faro-guidance [data-kind=tour]")).to_be_visible()
+    assert page.evaluate(RUN) == []
