@@ -69,7 +69,7 @@ def test_ask_answer_accept_and_find(page, live_server, community_site):
     sign_in(page, live_server, "asker")
     page.goto(thread_url)
     page.get_by_role("button", name="Accept this answer").click()
-    expect(page.get_by_text("Accepted answer")).to_be_visible()
+    expect(page.get_by_text("Accepted answer", exact=True)).to_be_visible()
     assert page.evaluate("document.body.dataset.pwned") is None
     assert page.locator("main img").count() == 0
 
