@@ -166,6 +166,28 @@ class AcceptView(CommunityAPIView):
         return Response(s.ThreadSummarySerializer(question).data)
 
 
+class FollowView(CommunityAPIView):
+    @extend_schema(
+        operation_id="community_follow",
+        tags=["community"],
+        summary="Follow (or stop following) a thread",
+        description="Followers get an e-mail about new and accepted answers, unless they "
+        "turned community e-mails off. The asker follows automatically.",
+        request=s.FollowSerializer,
+        responses={200: s.FollowSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        question = _thread(request, pk)
+        body = s.FollowSerializer(data=request.data)
+        if not body.is_valid():
+            return _invalid(body)
+        try:
+            following = actions.follow(_actor(request), question, body.validated_data["follow"])
+        except CommunityError as error:
+            return _error(error)
+        return Response({"follow": following})
+
+
 class VoteView(CommunityAPIView):
     @extend_schema(
         operation_id="community_vote",

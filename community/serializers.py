@@ -131,6 +131,12 @@ class AcceptSerializer(serializers.Serializer):
     answer = serializers.IntegerField(allow_null=True, help_text="null clears the acceptance.")
 
 
+class FollowSerializer(serializers.Serializer):
+    follow = serializers.BooleanField(
+        default=True, help_text="true: e-mail me about new and accepted answers; false: stop."
+    )
+
+
 class VoteSerializer(serializers.Serializer):
     target = serializers.ChoiceField(choices=["question", "answer"])
     id = serializers.IntegerField()

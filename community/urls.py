@@ -15,6 +15,7 @@ api_urlpatterns = [
     path("threads/<int:pk>/", api.ThreadDetailView.as_view(), name="community_api_thread"),
     path("threads/<int:pk>/answers/", api.AnswerView.as_view(), name="community_api_answer"),
     path("threads/<int:pk>/accept/", api.AcceptView.as_view(), name="community_api_accept"),
+    path("threads/<int:pk>/follow/", api.FollowView.as_view(), name="community_api_follow"),
     path("threads/<int:pk>/promote/", api.PromoteView.as_view(), name="community_api_promote"),
     path("votes/", api.VoteView.as_view(), name="community_api_vote"),
     path("moderation/", api.ModerateView.as_view(), name="community_api_moderate"),

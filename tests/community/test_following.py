@@ -137,3 +137,23 @@ def test_follow_and_unfollow_from_the_thread_page(client, thread, other_member):
     assert not Follow.objects.filter(user=other_member, question=question).exists()
     MemberProfile.objects.filter(user=other_member).update(email_notifications=False)
     assert "e-mails are turned off" in client.get(question.url).content.decode()
+
+
+def test_follow_through_the_api(thread, other_member, moderator):
+    from rest_framework.test import APIClient
+
+    question, _ = thread
+    url = f"/api/v1/community/threads/{question.pk}/follow/"
+    api = APIClient()
+    assert api.post(url, {"follow": True}, format="json").status_code == 403
+    api.force_login(other_member)
+    assert api.post(url, {"follow": True}, format="json").json() == {"follow": True}
+    assert Follow.objects.filter(user=other_member, question=question).exists()
+    bad = api.post(url, {"follow": "perhaps"}, format="json")
+    assert bad.status_code == 400 and "follow" in bad.json()["error"]
+    assert api.post(url, {"follow": False}, format="json").json() == {"follow": False}
+    assert not Follow.objects.filter(user=other_member, question=question).exists()
+    moderate(moderator, question, "hide", "off topic")
+    assert api.post(url, {"follow": True}, format="json").status_code == 404
+    schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
+    assert '"operationId": "community_follow"' in schema
