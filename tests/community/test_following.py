@@ -47,6 +47,7 @@ def test_asker_follows_and_followers_hear_about_answers(client, thread, member, 
     # The reader stops following from the e-mail (a confirmation first: scanners follow links).
     stop = links(to_reader.body)
     assert set(stop) == {"unfollow", "unsubscribe"}
+    assert "threads you follow" in client.get(stop["unsubscribe"]).content.decode()
     assert client.get(stop["unfollow"]).status_code == 200
     assert Follow.objects.filter(user=reader, question=question).exists()
     assert client.post(stop["unfollow"]).status_code == 200
