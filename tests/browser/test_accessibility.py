@@ -20,6 +20,8 @@ from support import links
 from support.models import SupportRequest
 from tests.community.conftest import actor, established, make_community
 
+from .conftest import open_page
+
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "frontend/snippet/node_modules/axe-core/axe.min.js"
@@ -65,6 +67,17 @@ def pages(site, locales, live_server) -> list[str]:
 def test_customer_pages_have_no_axe_violations(page, pages):
     assert AXE.exists(), "run `npm ci` in frontend/snippet (make test does)"
     found = {url: v for url in pages if (v := violations(page, url))}
+    assert found == {}
+
+
+@pytest.fixture
+def phone(request, browser):
+    yield from open_page(request, browser, viewport={"width": 390, "height": 844})
+
+
+def test_customer_pages_on_a_phone_have_no_axe_violations(phone, pages):
+    """The phone layout (header wrapping, compact filters) keeps contrast and targets."""
+    found = {url: v for url in pages[::2] if (v := violations(phone, url))}
     assert found == {}
 
 
