@@ -59,9 +59,9 @@ def _figure(chart_id: str, title: str, caption: str, desc: str, size: tuple, bod
         '<figure class="insights-figure" id="{}"><figcaption><strong>{}</strong> '
         '<span class="insights-range">{}</span></figcaption>'
         '<svg class="insights-chart" role="img" aria-labelledby="{}-t {}-d" '
-        'viewBox="0 0 {} {}" width="100%" style="max-width:{}px">'
+        'viewBox="0 0 {} {}" width="100%">'
         '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg></figure>',
-        chart_id, title, caption, chart_id, chart_id, width, height, width,
+        chart_id, title, caption, chart_id, chart_id, width, height,
         chart_id, f"{title}, {caption}", chart_id, desc, body,
     )  # fmt: skip
 
