@@ -204,6 +204,8 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "sentence_transformers": {"level": "WARNING"},
+        # Lockouts are warnings (with the hashed client, never an address); no banner per start.
+        "axes": {"level": "WARNING"},
     },
 }
 
