@@ -16,6 +16,7 @@ from frontend import views as frontend_views
 from guidance import urls as guidance_urls
 from guidance.views import demo_host_enabled
 from kb.sitemaps import HelpCentreSitemap
+from search import answer_views
 from search import urls as search_urls
 from search import views as search_views
 from support import urls as support_urls
@@ -74,6 +75,7 @@ urlpatterns += i18n_patterns(
         name="password_reset_complete",
     ),
     path("search/", search_views.search_page, name="search"),
+    path("search/answer-feedback/", answer_views.answer_feedback, name="search_answer_feedback"),
     path("community/", include(community_urls.urlpatterns)),
     path("guidance/", include(guidance_urls.urlpatterns)),
     path("support/", include(support_urls.urlpatterns)),

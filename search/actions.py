@@ -137,7 +137,45 @@ def _create_log(
         answer_likely_missing=result.answer_likely_missing,
         latency_ms=result.latency_ms,
         channel=channel,
+        answer=shown_answer(result.answer),
     )
+
+
+def shown_answer(answer: dict | None) -> dict | None:
+    """What the log keeps of an answer card: which section was quoted (not the quote itself,
+    which the index can give again)."""
+    if not answer:
+        return None
+    section = answer.get("url", "").partition("#")[2]
+    return {"type": answer["type"], "id": answer["id"], "section": section[:120]}
+
+
+def answer_ref(answer: dict | None) -> str:
+    """``source:id:section``: how a page or the launcher names the quoted section to support
+    (``search.shown.resolve`` looks it up again, under the visitor's own permissions)."""
+    return logged_ref(shown_answer(answer))
+
+
+def logged_ref(shown: dict | None) -> str:
+    """``answer_ref`` of what the log kept (``SearchQueryLog.answer``)."""
+    return f"{shown['type']}:{shown['id']}:{shown['section']}" if shown else ""
+
+
+def record_answer_feedback(
+    query_id: int, helpful: bool, request: HttpRequest | None = None
+) -> SearchQueryLog:
+    """Store whether the answer card of a logged search helped; a later click replaces an
+    earlier one (one verdict per search). Only a search that showed a card can be judged, and
+    only by the visitor who ran it (same anonymous session), so ids cannot be voted on in bulk."""
+    log = SearchQueryLog.objects.filter(pk=query_id).first()
+    if log is None or not log.answer:
+        raise ClickError(_("No answer was shown for this query_id."))
+    if request is not None and log.session_hash and log.session_hash != session_hash(request):
+        raise ClickError(_("No answer was shown for this query_id."))
+    log.answer_helpful = helpful
+    log.answer_feedback_at = datetime.now(UTC)
+    log.save(update_fields=["answer_helpful", "answer_feedback_at"])
+    return log
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The search API: ``/api/v1/search``, ``/api/v1/search/suggest`` and ``/api/v1/search/click``.
+"""The search API: ``/api/v1/search``, ``/suggest``, ``/click`` and ``/answer-feedback``.
 
 Thin views: validate (``search/serializers.py``), count against the rate limit, call the engine,
 log (``search/actions.py``), answer. Every failure a client can cause is a JSON
@@ -29,6 +29,8 @@ from .backends.base import Hit, get_keyword_backend
 from .engine import QueryError, SearchRequest, search
 from .models import SearchDocument
 from .serializers import (
+    AnswerFeedbackResponseSerializer,
+    AnswerFeedbackSerializer,
     ClickResponseSerializer,
     ClickSerializer,
     SearchParamsSerializer,
@@ -223,3 +225,41 @@ class ClickView(SearchAPIView):
         except actions.ClickError as invalid:
             return error_response(str(invalid))
         return Response({"recorded": True}, status=status.HTTP_201_CREATED)
+
+
+class AnswerFeedbackView(SearchAPIView):
+    # Like clicks: no session authentication (so no CSRF token to fetch first); the vote only
+    # counts for the visitor whose search showed the card (search/actions.py), rate-limited.
+    authentication_classes: list = []
+
+    @extend_schema(
+        operation_id="search_answer_feedback",
+        tags=["search"],
+        summary="Say whether the answer card helped",
+        description=(
+            "Records `helpful` on the search that showed `answer` (one verdict per search; a "
+            "later one replaces it). Only the visitor who ran the search may send it. Read by "
+            "Insights and when refitting the answerability model."
+        ),
+        request=AnswerFeedbackSerializer,
+        responses={201: AnswerFeedbackResponseSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        feedback = AnswerFeedbackSerializer(data=request.data)
+        if not feedback.is_valid():
+            return error_response(first_error(feedback.errors))
+        try:
+            actions.check_rate("click", request)
+        except actions.RateLimited as limited:
+            return rate_limited(limited)
+        data = feedback.validated_data
+        try:
+            # The Django request: its user (set by middleware) keys the visitor as the search did.
+            actions.record_answer_feedback(
+                data["query_id"], data["helpful"], request=request._request
+            )
+        except actions.ClickError as invalid:
+            return error_response(str(invalid))
+        return Response(
+            {"recorded": True, "helpful": data["helpful"]}, status=status.HTTP_201_CREATED
+        )

@@ -225,7 +225,12 @@ class SearchQueryLog(models.Model):
     confidence = models.FloatField(null=True)
     answer_likely_missing = models.BooleanField(default=False)
     latency_ms = models.FloatField()
-    channel = models.CharField(max_length=20, default="api")  # api, page, suggest
+    channel = models.CharField(max_length=20, default="api")  # api, page, suggest, launcher
+    # The answer card shown ({type, id, section}), and whether the visitor said it helped
+    # (null: not said). Insights and a refit of the answerability model read these.
+    answer = models.JSONField(null=True, blank=True)
+    answer_helpful = models.BooleanField(null=True, blank=True)
+    answer_feedback_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.query!r} ({self.result_count})"

@@ -196,6 +196,17 @@ class ClickSerializer(serializers.Serializer):
     )
 
 
+class AnswerFeedbackSerializer(serializers.Serializer):
+    """``POST /api/v1/search/answer-feedback``: did the answer card of a logged search help?"""
+
+    query_id = serializers.IntegerField(
+        min_value=1, max_value=2**62, help_text="`query_id` of the search that showed `answer`."
+    )
+    helpful = serializers.BooleanField(
+        help_text="`true`: it answered the question; `false`: it did not (a person is next)."
+    )
+
+
 # Output ------------------------------------------------------------------------------------
 
 
@@ -310,3 +321,8 @@ class ClickResponseSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     error = serializers.CharField(help_text="What is wrong, in words a person can act on.")
+
+
+class AnswerFeedbackResponseSerializer(serializers.Serializer):
+    recorded = serializers.BooleanField()
+    helpful = serializers.BooleanField()

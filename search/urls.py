@@ -11,6 +11,7 @@ urlpatterns = [
     path("search", api.SearchView.as_view(), name="search"),
     path("search/suggest", api.SuggestView.as_view(), name="suggest"),
     path("search/click", api.ClickView.as_view(), name="click"),
+    path("search/answer-feedback", api.AnswerFeedbackView.as_view(), name="answer_feedback"),
 ]
 
 # The browsable documentation: Swagger UI from drf-spectacular-sidecar's static files (no CDN).

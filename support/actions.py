@@ -188,6 +188,7 @@ def create_request(data: RequestInput, requester: Requester) -> tuple[SupportReq
                 journey=journey.without(events, removed),
                 removed_parts=sorted(removed),
                 attachment_type=data.attachment_type,
+                shown_answer=shown_answer(data, requester),
             )
             if data.attachment is not None:
                 request.attachment.save(data.attachment.name, data.attachment, save=True)
@@ -212,6 +213,15 @@ def create_request(data: RequestInput, requester: Requester) -> tuple[SupportReq
         return found, False
     tasks.kick_request(request.pk)
     return request, True
+
+
+def shown_answer(data: RequestInput, requester: Requester) -> dict | None:
+    """The answer card the customer said did not help, as they may see it (search/shown.py)."""
+    if not data.answer_ref:
+        return None
+    from search.shown import resolve
+
+    return resolve(data.answer_ref, data.question, requester.user, data.locale or "en")
 
 
 def _full_name(user) -> str:

@@ -50,6 +50,19 @@ class CreateSerializer(serializers.Serializer):
     identity_signature = serializers.CharField(required=False, allow_blank=True)
     deflection = serializers.CharField(required=False, allow_blank=True)
     attachment = serializers.FileField(required=False)
+    answer = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=230,
+        help_text="The answer card the customer saw (`source:id:anchor`, see the launcher "
+        "search's `answer.ref`); looked up again in the index, never taken as text.",
+    )
+    question = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="The question that answer card answered.",
+    )
 
 
 class CreatedSerializer(serializers.Serializer):

@@ -91,6 +91,9 @@ class SupportRequest(models.Model):
     consented = models.BooleanField(default=False)
     journey = models.JSONField(default=list, blank=True)  # the snapshot the customer agreed to
     removed_parts = models.JSONField(default=list, blank=True)
+    # The answer card the customer saw and said did not help ({ref, title, heading, url, text}),
+    # looked up again in the search index when the request was made (search/shown.py).
+    shown_answer = models.JSONField(null=True, blank=True)
     attachment = models.FileField(
         upload_to=attachment_path, storage=attachment_storage, blank=True, max_length=300
     )

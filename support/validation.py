@@ -71,6 +71,10 @@ class RequestInput:
     attachment: UploadedFile | None = None
     attachment_type: str = ""
     deflection_token: str = ""
+    # "No, talk to a person" under an answer card: which card (search/shown.py) and the
+    # question it answered. Only references: the card is looked up again, never trusted.
+    answer_ref: str = ""
+    question: str = ""
 
     @classmethod
     def parse(cls, data, files=None, *, email_required: bool = True) -> RequestInput:
@@ -122,6 +126,8 @@ class RequestInput:
             attachment=attachment,
             attachment_type=attachment_type,
             deflection_token=str(data.get("deflection", "") or "")[:36],
+            answer_ref=str(data.get("answer", "") or "")[:230],
+            question=" ".join(str(data.get("question", "") or "").split())[:300],
         )
 
 

@@ -49,6 +49,24 @@ def share_preview(request: HttpRequest, page_url: str) -> dict:
     }
 
 
+def shown_answer(request: HttpRequest, source, locale: str) -> dict:
+    """The answer card that sent the customer here ("No, talk to a person" carries
+    ``?q=…&answer=source:id:anchor``), looked up again as this visitor may see it, so the form
+    can say what was already tried and the request can show the agent."""
+    ref = source.get("answer", "")[:230]
+    question = " ".join(source.get("question", source.get("q", "")).split())[:300]
+    if not ref:
+        return {"answer_ref": "", "question": "", "shown_answer": None}
+    from search.shown import resolve
+
+    found = resolve(ref, question, request.user, locale)
+    return {
+        "answer_ref": found["ref"] if found else "",
+        "question": question if found else "",
+        "shown_answer": found,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     """Step 1 asks what is wrong and offers the best article (deflection); step 2 is the short
@@ -71,6 +89,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         # One key per rendered form: a double click or a resubmitted page makes one request.
         "idempotency_key": uuid.uuid4().hex,
     }
+    context.update(shown_answer(request, source, locale))
     status = 200
     if step == "resolved":
         actions.resolve_deflection(source.get("deflection", ""))
