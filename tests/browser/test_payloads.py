@@ -11,6 +11,7 @@ older row would be: the pages must be safe by construction, not only by input ch
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -112,6 +113,7 @@ def staff_pages(hostile) -> list[str]:
         "/admin/insights/?days=7",
         "/admin/insights/search/?days=7",
         "/admin/insights/backlog/?days=7",
+        "/admin/insights/tune/?locale=en&q=" + quote(PAYLOADS[1]),  # a query opened from a list
         tip_view,
     ]
 
