@@ -86,6 +86,7 @@ class Importer:
                 if progress:
                     progress(number, total)
         self.report.images = self.images.uploaded
+        self.report.images_reused = self.images.reused
         if published and not self.dry_run:
             index_pages.enqueue(sorted(published))
             self.report.indexed = len(published)
@@ -97,11 +98,11 @@ class Importer:
         item = self.items.get(source_id)
         if item is None:
             return "create", None
+        if item.source_hash == source_hash and not self.overwrite:
+            return "unchanged", item.page  # cheap: no page query, no revision read
         page = item.page.specific
         if self.overwrite:
             return "update", page
-        if item.source_hash == source_hash:
-            return "unchanged", page
         if fingerprint(page) != item.content_hash:
             return "kept", page
         return "update", page

@@ -136,6 +136,7 @@ class ImageStore:
         self.user = user
         self.by_path: dict[str, int] = {}
         self.uploaded = 0
+        self.reused = 0  # already in the library (same file content)
         self._pending: list[tuple[str, str]] = []  # (path, stored file name) of this article
 
     def begin(self) -> None:
@@ -163,6 +164,8 @@ class ImageStore:
             image.save()
             self.uploaded += 1
             self._pending.append((path, image.file.name))
+        else:
+            self.reused += 1
         self.by_path[path] = image.pk
         return image.pk
 

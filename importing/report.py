@@ -18,6 +18,7 @@ class Report:
     categories_updated: list[str] = field(default_factory=list)
     groups_created: list[str] = field(default_factory=list)
     images: int = 0
+    images_reused: int = 0
     redirects: int = 0
     notes: list[tuple[str, str]] = field(default_factory=list)
     pages: dict[str, int] = field(default_factory=dict)  # source id -> page id
@@ -37,6 +38,7 @@ class Report:
             ("categories created", len(self.categories_created)),
             ("categories updated", len(self.categories_updated)),
             ("images uploaded", self.images),
+            ("images already in the library", self.images_reused),
             ("redirects", self.redirects),
             ("customer groups created", len(self.groups_created)),
         ]

@@ -79,15 +79,15 @@ class _Reader:
             self.bundle.failures.append(("export", str(error)))
             return self.bundle
         for category in sorted(categories, key=lambda c: c.get("position") or 0):
-            self._container("category", category, None)
+            self._guarded("category", category, None)
         for section in _parents_first(sections):
             parent = section.get("parent_section_id")
             parent_ref = ("section", parent) if parent else ("category", section.get("category_id"))
-            self._container("section", section, parent_ref)
+            self._guarded("section", section, parent_ref)
         for article in sorted(articles, key=lambda a: (a.get("position") or 0, a.get("id") or 0)):
             try:
                 self._article(article)
-            except (ZendeskError, UnsafeSource, KeyError, TypeError) as error:
+            except (ZendeskError, UnsafeSource, KeyError, TypeError, AttributeError) as error:
                 self.bundle.failures.append((f"article {article.get('id')}", str(error)))
         return self.bundle
 
@@ -104,6 +104,13 @@ class _Reader:
                 merged["description"] = translation.get("body") or ""
             found[faro_locale(translation.get("locale", ""))] = merged
         return {loc: t for loc, t in found.items() if loc in self.locales}
+
+    def _guarded(self, kind: str, item: dict, parent_ref: tuple | None) -> None:
+        """One category or section; a broken one is a failure with its reason, not a crash."""
+        try:
+            self._container(kind, item, parent_ref)
+        except (ZendeskError, UnsafeSource, KeyError, TypeError, AttributeError) as error:
+            self.bundle.failures.append((f"{kind} {item.get('id')}", str(error)))
 
     def _container(self, kind: str, item: dict, parent_ref: tuple | None) -> None:
         key = translation_key(KIND, f"{kind}:{item.get('id')}")

@@ -101,3 +101,15 @@ def test_zip_of_the_sample_imports_like_the_folder(help_centre, sample):
     archive = io.BytesIO(zip_folder(sample("markdown")))
     report = import_content(ZipTree(archive), "markdown")
     assert report.ok and len(report.created) == 3 and report.images == 2
+
+
+def test_a_broken_zendesk_export_is_reported_not_a_crash(help_centre, sample):
+    folder = sample("zendesk")
+    (folder / "translations" / "sections" / "300001.json").write_text("{not json")
+    report = import_content(FolderTree(folder), "zendesk")
+    reasons = dict(report.failed)
+    assert "not valid JSON" in reasons["section 300001"]
+    assert "its section was not imported" in reasons["article 360001 (es)"] or not report.ok
+    (folder / "articles.json").write_text('{"articles": "nope"}')
+    with pytest.raises(CommandError, match="failed"):
+        call_command("import_content", str(folder), "--format", "zendesk")
