@@ -203,6 +203,17 @@ def ui_strings(locale: str) -> dict[str, str]:
             "sent": _("Sent. Your reference is %(ref)s."),
             "status": _("Follow your request"),
             "more": _("More options"),
+            # The answer card above the launcher's results (search/answers.py).
+            "answer": _("Answer"),
+            "answer_helped": _("Did this answer your question?"),
+            "yes": _("Yes"),
+            "answer_no": _("No, talk to a person"),
+            "thanks": _("Thanks! Glad it helped."),
+            "answer_why": _("Quoted from the article closest to your question"),
+            "reviewed": _("Last reviewed %(date)s"),
+            "review_due": _("This article is due for review"),
+            "translation_outdated": _("This translation may be out of date"),
+            "answer_shown": _("The answer we showed you"),
         }
 
 
@@ -362,11 +373,21 @@ def stats_for(tip: Tip, since: date | None = None) -> dict[str, int]:
 # Launcher search ---------------------------------------------------------------------------
 
 
-def launcher_search(query: str, locale: str, base: str, limit: int = 5) -> dict:
-    """The help-centre search as an anonymous visitor sees it (public articles only)."""
+def launcher_search(
+    query: str, locale: str, base: str, limit: int = 5, request: HttpRequest | None = None
+) -> dict:
+    """The help-centre search as an anonymous visitor sees it (public articles only), logged
+    (channel ``launcher``) when ``request`` is given so the answer card's Yes/No can be kept."""
+    from search import actions as search_actions
     from search.engine import SearchRequest, search
 
-    result = search(SearchRequest(query=query, locale=locale, limit=limit, user=None))
+    search_request = SearchRequest(query=query, locale=locale, limit=limit, user=None)
+    result = search(search_request)
+    query_id = None
+    if request is not None:
+        session = search_actions.session_hash(request)
+        log = search_actions.log_search(search_request, result, channel="launcher", session=session)
+        query_id = log.pk
     hits = [
         {
             "title": h.title,
@@ -389,4 +410,18 @@ def launcher_search(query: str, locale: str, base: str, limit: int = 5) -> dict:
         "hits": hits,
         "next_steps": steps,
         "answer_likely_missing": result.answer_likely_missing,
+        "query_id": query_id,
+        "answer": launcher_answer(result.answer, base),
     }
+
+
+def launcher_answer(answer: dict | None, base: str) -> dict | None:
+    """The answer card for the host's page: links made absolute, plus ``ref`` (what "No, talk
+    to a person" sends to support, looked up again there: search/shown.py)."""
+    if not answer:
+        return None
+    from search.actions import answer_ref
+
+    url = answer["url"] if answer["url"].startswith("http") else base + answer["url"]
+    keep = ("text", "title", "heading", "last_reviewed", "caveat")
+    return {**{key: answer[key] for key in keep}, "url": url, "ref": answer_ref(answer)}

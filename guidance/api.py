@@ -23,12 +23,14 @@ from core import http
 from core.http import ErrorSerializer
 from hosts import origins
 from hosts.identity import IdentityError, resolve
+from search.serializers import AnswerFeedbackResponseSerializer
 
 from . import actions
 from .models import GuidedApp
 from .serializers import (
     EventBatchSerializer,
     EventResultSerializer,
+    LauncherFeedbackSerializer,
     LauncherSearchSerializer,
     PageConfigSerializer,
     PageParamsSerializer,
@@ -164,7 +166,39 @@ class LauncherSearchView(GuidanceAPIView):
 
         locale = data.get("locale") or settings.LANGUAGE_CODE
         try:
-            result = actions.launcher_search(data["q"], locale, actions.help_base(app, request))
+            result = actions.launcher_search(
+                data["q"], locale, actions.help_base(app, request), request=request
+            )
         except QueryError as invalid:
             return http.error_response(str(invalid))
         return Response(result)
+
+
+class LauncherFeedbackView(GuidanceAPIView):
+    @extend_schema(
+        operation_id="guidance_answer_feedback",
+        tags=["guidance"],
+        summary="Say whether the launcher's answer card helped",
+        description=(
+            "`query_id` from the launcher search; stored on that search's log like the help "
+            "centre's own feedback (`/api/v1/search/answer-feedback`). Only from the network "
+            "that ran the search."
+        ),
+        request=LauncherFeedbackSerializer,
+        responses={201: AnswerFeedbackResponseSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        params = LauncherFeedbackSerializer(data=request.data)
+        if not params.is_valid():
+            return http.error_response(http.first_error(params.errors))
+        data = params.validated_data
+        app = self.authorise(request, data["key"])
+        actions.check_rate("search", app, request)
+        from search.actions import ClickError, record_answer_feedback
+
+        try:
+            record_answer_feedback(data["query_id"], data["helpful"], request=request)
+        except ClickError as invalid:
+            return http.error_response(str(invalid))
+        body = {"recorded": True, "helpful": data["helpful"]}
+        return Response(body, status=status.HTTP_201_CREATED)

@@ -154,8 +154,37 @@ class SearchParamsSerializer(serializers.Serializer):
         self.fields["locale"].choices = language_codes()
 
 
+class LauncherAnswerSerializer(serializers.Serializer):
+    """The search's answer card (search/answers.py), quoted from a public article."""
+
+    text = serializers.CharField(help_text="The sentence(s) that answer, quoted as written.")
+    title = serializers.CharField()
+    heading = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(help_text="Absolute deep link to the section quoted.")
+    last_reviewed = serializers.DateField(allow_null=True)
+    caveat = serializers.ChoiceField(
+        choices=["", "review_due", "translation_outdated"], allow_blank=True
+    )
+    ref = serializers.CharField(
+        help_text="`source:id:anchor`: send it as `answer` (with `question`) to "
+        "`/api/v1/support/requests` when the customer says it did not help."
+    )
+
+
 class LauncherSearchSerializer(serializers.Serializer):
     query = serializers.CharField()
     hits = serializers.ListField(child=serializers.DictField())
     next_steps = serializers.ListField(child=serializers.DictField())
     answer_likely_missing = serializers.BooleanField()
+    query_id = serializers.IntegerField(
+        allow_null=True, help_text="Send it to `answer-feedback` with the customer's verdict."
+    )
+    answer = LauncherAnswerSerializer(allow_null=True)
+
+
+class LauncherFeedbackSerializer(serializers.Serializer):
+    """``POST /api/v1/guidance/answer-feedback``: did the launcher's answer card help?"""
+
+    key = serializers.CharField(max_length=64)
+    query_id = serializers.IntegerField(min_value=1, max_value=2**62)
+    helpful = serializers.BooleanField()

@@ -13,6 +13,7 @@ api_urlpatterns = [
     path("page", api.PageView.as_view(), name="guidance-page"),
     path("events", api.EventsView.as_view(), name="guidance-events"),
     path("search", api.LauncherSearchView.as_view(), name="guidance-search"),
+    path("answer-feedback", api.LauncherFeedbackView.as_view(), name="guidance-answer-feedback"),
 ]
 urlpatterns: list = []
 demo_urlpatterns = [

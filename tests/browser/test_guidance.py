@@ -161,7 +161,8 @@ def test_launcher_search_human_path_frustration_offer_once_and_spa(page, host, l
     expect(box).to_have_value("Dashboard")  # pre-filled from the page
     box.fill("change plan")
     box.press("Enter")
-    expect(panel.get_by_role("link", name="Change your plan")).to_be_visible()
+    results = panel.get_by_role("list", name="Search the help centre")  # (the answer card aside)
+    expect(results.get_by_role("link", name="Change your plan")).to_be_visible()
     human = panel.get_by_role("link", name="More options")  # the full contact page
     assert re.search(
         rf"/en/support/\?from=snippet&app={app.public_key}&page=http",

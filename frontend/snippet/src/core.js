@@ -110,6 +110,7 @@ export function contactPayload(f) {
   if (f.consent && !f.leaveOut) p.page_url = f.url.slice(0, 500);
   if (f.consent && f.leaveOut) p.remove = CONTEXT_PARTS;
   if (f.identity) { p.identity = f.identity; p.identity_signature = f.signature; }
+  if (f.answer) { p.answer = f.answer; p.question = f.question || ''; } // the card that did not help
   return p;
 }
 

@@ -44,4 +44,8 @@ a{color:#0b5cab}
 @media (max-width:640px){.ck:not(.pl),.of,.pn{left:12px;right:12px;bottom:72px;max-width:none;width:auto}.md{max-width:none}}
 @keyframes in{from{opacity:0;transform:translateY(4px)}}
 .md{animation:none}
+.an{border:1px solid #b6cdea;background:#f4f8fd;border-radius:8px;padding:8px 10px;margin:8px 0}
+.an blockquote{border-left:3px solid #0b5cab;padding-left:8px;margin:0 0 6px}
+.an .cv{background:#fff4d6;color:#6b4500;padding:2px 6px;border-radius:4px}
+.an .r{justify-content:flex-start;flex-wrap:wrap}
 @media (prefers-reduced-motion:reduce){.c{animation:none}}`;

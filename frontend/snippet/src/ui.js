@@ -227,11 +227,26 @@ export function ui({ api, key, cfg, on, consent, anon, id }) {
         const r = await fetch(api + 'search?' + new URLSearchParams({ key, q: query, locale: c.locale }), { credentials: 'omit' });
         const data = await r.json();
         if (r.ok) on.searched(query, data.hits?.length || 0);
-        out.replaceChildren(data.hits?.length
+        out.replaceChildren(data.answer ? answerCard(data.answer, data.query_id, query) : '', data.hits?.length
           ? h('ul', { 'aria-label': t('search') }, data.hits.map((x) => h('li', {},
             h('a', { href: x.url, target: '_blank', rel: 'noopener', onclick: () => on.opened(x.title) }, x.title), body(x.snippet))))
           : h('p', {}, data.error || t('no_results')));
       } catch { out.replaceChildren(h('p', {}, t('no_results'))); }
+    };
+    // The answer card: a quote from a public article (text only), its source, Yes / "No, talk to
+    // a person" (which opens the form below with the question and the card carried along).
+    const verdict = (qid, helpful) => fetch(api + 'answer-feedback', { method: 'POST', credentials: 'omit',
+      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key, query_id: qid, helpful }) }).catch(() => {});
+    const answerCard = (a, qid, query) => {
+      const ask = h('div', { class: 'r', role: 'group', 'aria-label': t('answer_helped') }, h('span', { class: 'n' }, t('answer_helped')),
+        h('button', { class: 'b2', type: 'button', 'data-answer-yes': '', onclick: () => { verdict(qid, true); ask.replaceWith(h('p', { role: 'status', 'data-answer-thanks': '' }, t('thanks'))); } }, t('yes')),
+        h('button', { class: 'b', type: 'button', 'data-answer-no': '', onclick: () => { verdict(qid, false); talk({ query, answer: a }); } }, t('answer_no')));
+      return h('section', { class: 'an', 'aria-label': t('answer'), 'data-answer': '' },
+        h('blockquote', {}, a.text),
+        h('p', {}, h('a', { href: a.url, target: '_blank', rel: 'noopener' }, a.title + (a.heading ? ' › ' + a.heading : '')),
+          a.last_reviewed ? ' · ' + t('reviewed').replace('%(date)s', a.last_reviewed) : ''),
+        a.caveat ? h('p', { class: 'cv', 'data-answer-caveat': '' }, t(a.caveat)) : null,
+        h('p', { class: 'n' }, t('answer_why')), ask);
     };
     // "Talk to a person" swaps the panel's content for a short form (Escape or Back returns).
     let form;
@@ -242,8 +257,8 @@ export function ui({ api, key, cfg, on, consent, anon, id }) {
       c.articles.length ? [h('h3', {}, t('suggested')), h('ul', {}, c.articles.map((a) => h('li', {}, h('a', { href: a.url, target: '_blank', rel: 'noopener' }, a.title))))] : null,
       h('p', { class: 'r' }, h('a', { class: 'b2', href: humanUrl(), target: '_blank', rel: 'noopener', 'data-more': '' }, t('more')), human));
     const back = () => { form.hidden = true; main.hidden = false; panel._back = null; human.focus(); };
-    const talk = () => {
-      if (!form || form._sent) { form?.remove(); form = contactForm(back); panel.append(form); }
+    const talk = (carry) => {
+      if (!form || form._sent || carry) { form?.remove(); form = contactForm(back, carry); panel.append(form); }
       main.hidden = true;
       form.hidden = false;
       panel._back = back;
@@ -263,17 +278,20 @@ export function ui({ api, key, cfg, on, consent, anon, id }) {
     input.select();
     if (run) search();
   }
-  function contactForm(back) {
+  function contactForm(back, carry) {
     const c = cfg(), n = ++uid, shared = consent() === 'granted';
     const mine = c.identity.signed ? signedEmail(id.identity) : '';
     const idem = crypto.randomUUID?.() || Math.random().toString(36).slice(2) + Date.now().toString(36);
     const msg = h('textarea', { id: 'm' + n, rows: 4, maxlength: 5000, required: true });
+    const a = carry?.answer;
+    if (carry) msg.value = carry.query;
     const mail = h('input', { id: 'e' + n, type: 'email', autocomplete: 'email', required: !mine, value: mine || null });
     const leave = shared ? h('input', { type: 'checkbox' }) : null;
     const err = h('p', { class: 'er', role: 'alert' });
     const send = h('button', { class: 'b', type: 'submit' }, t('send'));
     const f = h('form', { class: 'cf', novalidate: true, 'data-contact': '', onsubmit: submit },
       h('h3', {}, t('human')),
+      a && h('div', { class: 'an', 'data-shown-answer': '' }, h('p', { class: 'n' }, t('answer_shown')), h('blockquote', {}, a.text), h('p', {}, a.title)),
       h('label', { for: msg.id }, t('message')), msg,
       h('label', { for: mail.id }, t('email')), mail,
       h('p', { class: 'n' }, t(shared ? 'share' : 'share_none')),
@@ -284,7 +302,7 @@ export function ui({ api, key, cfg, on, consent, anon, id }) {
       e.preventDefault();
       if (send.disabled) return;
       const p = contactPayload({ key, anon, consent: shared, leaveOut: leave?.checked, message: msg.value, email: mail.value,
-        locale: c.locale, url: location.href, identity: id.identity, signature: id.signature });
+        locale: c.locale, url: location.href, identity: id.identity, signature: id.signature, answer: a?.ref, question: carry?.query });
       const miss = !p.message ? [msg, 'need_message'] : !p.email && !mine ? [mail, 'need_email'] : null;
       if (miss) { err.textContent = t(miss[1]); miss[0].focus(); return; }
       err.textContent = '';

@@ -131,4 +131,9 @@ test('contact payload: product context only with consent, removable, identity pa
   assert.equal(signed.identity_signature, 'ab12');
   assert.equal(signedEmail(token), 'u1@x.test');
   assert.equal(signedEmail('not base64!'), '');
+  // "No, talk to a person" under the answer card: the card goes by reference, with the question.
+  const card = contactPayload({ ...base, consent: false, answer: 'article:7:rotate', question: 'rotate a key' });
+  assert.equal(card.answer, 'article:7:rotate');
+  assert.equal(card.question, 'rotate a key');
+  assert.equal(no.answer, undefined);
 });
