@@ -154,3 +154,19 @@ def test_a_forged_reference_shows_nothing_restricted(client, sso):  # noqa: F811
     page = client.get("/en/support/", {"q": question, "answer": ref})
     assert page.context["shown_answer"] is None
     assert b"Identity provider" not in page.content and b"data-shown-answer" not in page.content
+
+
+def test_the_quote_is_escaped_plain_text(client, help_centre):
+    from tests.factories import ArticlePageFactory
+    from tests.search.test_answers import body
+
+    ArticlePageFactory(
+        parent=help_centre.category, title="Embed the widget", slug="embed-widget",
+        summary="Paste one tag.",
+        body=body("To embed the widget, paste &lt;img src=x onerror=alert(1)&gt; in the head."),
+    )  # fmt: skip
+    page = client.get("/en/search/", {"q": "how do I embed the widget"})
+    assert page.context["result"].answer, "expected a confident card"
+    html = page.content.decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<img src=x" not in html
