@@ -21,7 +21,13 @@
       form.querySelector('fieldset').hidden = true;
       form.querySelector('[data-answer-thanks]').hidden = false;
     } catch (error) {
-      form.submit(); // the plain form still records it
+      // The plain form still records it (submit() sends no button value: add it).
+      const verdict = document.createElement('input');
+      verdict.type = 'hidden';
+      verdict.name = 'helpful';
+      verdict.value = 'yes';
+      form.append(verdict);
+      form.submit();
     }
   });
 })();
