@@ -25,7 +25,7 @@ from hosts import origins
 from hosts.identity import IdentityError, resolve
 from search.serializers import AnswerFeedbackResponseSerializer
 
-from . import actions
+from . import actions, launcher
 from .models import GuidedApp
 from .serializers import (
     EventBatchSerializer,
@@ -166,7 +166,7 @@ class LauncherSearchView(GuidanceAPIView):
 
         locale = data.get("locale") or settings.LANGUAGE_CODE
         try:
-            result = actions.launcher_search(
+            result = launcher.launcher_search(
                 data["q"], locale, actions.help_base(app, request), request=request
             )
         except QueryError as invalid:
