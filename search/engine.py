@@ -176,12 +176,12 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
     keyword_query = correction or request.query
     kw_hits = keyword.search(keyword_query, scope, CANDIDATES) if ratio < 1 else []
     query_vector, sem_hits = semantic.result()
-    if sem_hits is None:
-        sem_hits = vector.search(query_vector, scope, CANDIDATES) if ratio > 0 else []
     if correction and ratio > 0:
         # A misspelt word embeds as noise ("pasword resset" is far from every article), so the
         # meaning side searches the corrected text too; only typo queries pay a second embedding.
         query_vector, sem_hits = _semantic(replace(request, query=correction), scope, False)
+    if sem_hits is None:
+        sem_hits = vector.search(query_vector, scope, CANDIDATES) if ratio > 0 else []
     candidates = _fuse(request, scope, kw_hits, sem_hits, correction, query_vector)
     dropped = _excluded(request.query, request.locale)
     if dropped:

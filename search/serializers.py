@@ -291,6 +291,9 @@ class SearchResponseSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="Matches this visitor may see (before `limit`).")
     hits = HitSerializer(many=True)
     did_you_mean = serializers.CharField(allow_null=True, help_text="A corrected query, if any.")
+    corrected = serializers.BooleanField(
+        help_text="The results are for `did_you_mean`, not the query as typed."
+    )
     confidence = serializers.FloatField(help_text="How sure the top result answers, 0..1.")
     answer_likely_missing = serializers.BooleanField()
     next_steps = NextStepSerializer(many=True)
@@ -313,14 +316,6 @@ class SuggestResponseSerializer(serializers.Serializer):
 
 class ClickResponseSerializer(serializers.Serializer):
     recorded = serializers.BooleanField()
-
-    corrected = serializers.BooleanField(
-        help_text="The results are for `did_you_mean`, not the query as typed."
-    )
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.CharField(help_text="What is wrong, in words a person can act on.")
 
 
 class AnswerFeedbackResponseSerializer(serializers.Serializer):
