@@ -89,6 +89,8 @@ class SearchRequest:
             raise QueryError(f"Keep the search under {MAX_QUERY_CHARS} characters.")
         if "\x00" in self.query:
             raise QueryError("The search contains characters that cannot be searched.")
+        if self.locale not in {code for code, _name in settings.LANGUAGES}:
+            raise QueryError("locale must be one of the site's languages.")
         if self.semantic_ratio is None:
             self.semantic_ratio = default_ratio(self.locale)
         if not 0.0 <= float(self.semantic_ratio) <= 1.0:

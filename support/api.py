@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -33,12 +34,16 @@ from . import actions, links
 from .models import SupportRequest
 from .validation import RequestError, RequestInput
 
+# The site's languages: a locale reaches translation overrides and URL reversing, which must
+# never see arbitrary text (a "%" in it crashed reverse()).
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
 
 class CreateSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="What the customer needs (10-5000 characters).")
     email = serializers.EmailField(required=False, allow_blank=True)
     name = serializers.CharField(required=False, allow_blank=True)
-    locale = serializers.CharField(required=False, allow_blank=True)
+    locale = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False, allow_blank=True)
     page_url = serializers.CharField(required=False, allow_blank=True)
     entry_point = serializers.CharField(required=False, allow_blank=True)
     remove = serializers.ListField(child=serializers.CharField(), required=False)
@@ -88,7 +93,7 @@ class StatusSerializer(serializers.Serializer):
 
 class OfferInSerializer(serializers.Serializer):
     message = serializers.CharField()
-    locale = serializers.CharField(required=False, allow_blank=True)
+    locale = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False, allow_blank=True)
 
 
 class OfferSerializer(serializers.Serializer):

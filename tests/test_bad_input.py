@@ -219,3 +219,20 @@ def test_community_validation_errors_inside_lists_are_messages(
 )
 def test_unknown_api_paths_are_json_404s(client, db, path):
     assert_client_error(client.get(path), 404)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/support/offers", "/api/v1/support/requests"])
+def test_a_locale_that_is_not_a_site_language_is_a_400(client, help_centre, path):
+    """Found by the schema fuzzer: a "%" in the locale reached URL reversing (500)."""
+    body = {"message": "I cannot change my plan at all", "locale": "¾i2%,Ö"}
+    response = client.post(path, json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert "locale" in response.json()["errors"]
+    assert "not a valid choice" in response.json()["error"]
+
+
+def test_the_engine_refuses_an_unknown_locale(db):
+    from search.engine import QueryError, SearchRequest, search
+
+    with pytest.raises(QueryError, match="locale"):
+        search(SearchRequest(query="plan", locale="%,"))
