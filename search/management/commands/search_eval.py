@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
 from core.migrated import require_migrated
+from search import answerability
 from search import eval_stats as stats
 from search import evaluation as ev
 from search.embedders import embedder_for, tuned
@@ -133,7 +134,8 @@ class Command(BaseCommand):
                     semantic_ratio=report.get(
                         "semantic_ratio", default_ratio(lang) if ratio is None else ratio
                     ),
-                    missing_threshold=tuned(lang, "MISSING_THRESHOLD"),
+                    missing_threshold=_handover_threshold(lang),
+                    answerability_model=answerability.model_for(lang) is not None,
                     embedder=embedder_for(lang).name,
                 )
         except KeyboardInterrupt:
@@ -277,6 +279,13 @@ class Command(BaseCommand):
                 f"sweep {row['fusion']:<8} ratio {row['ratio']:.2f}  nDCG@10 {row['ndcg@10']:.4f}"
                 f"  MRR@10 {row['mrr@10']:.4f}  P@1 {row['p@1']:.4f}"
             )
+
+
+def _handover_threshold(lang: str) -> float:
+    """The threshold the verdicts were taken against: the answerability model's when one
+    applies to these settings, else the similarity threshold."""
+    model = answerability.model_for(lang)
+    return model.threshold if model else tuned(lang, "MISSING_THRESHOLD")
 
 
 def _path(folder: Path, given: str | None, default: str) -> Path:
