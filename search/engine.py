@@ -178,12 +178,10 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
     keyword_query = correction or request.query
     kw_hits = keyword.search(keyword_query, scope, CANDIDATES) if ratio < 1 else []
     query_vector, sem_hits = semantic.result()
-    if correction and ratio > 0:
-        # A misspelt word embeds as noise ("pasword resset" is far from every article), so the
-        # meaning side searches the corrected text too; only typo queries pay a second embedding.
-        query_vector, sem_hits = _semantic(replace(request, query=correction), scope, False)
     if sem_hits is None:
         sem_hits = vector.search(query_vector, scope, CANDIDATES) if ratio > 0 else []
+    if correction and ratio > 0:
+        query_vector, sem_hits = _closer_meaning(request, scope, correction, query_vector, sem_hits)
     candidates = _fuse(request, scope, kw_hits, sem_hits, correction, query_vector)
     dropped = _excluded(request.query, request.locale)
     if dropped:
@@ -233,6 +231,20 @@ def _semantic(request: SearchRequest, scope: Scope, search_too: bool):
     if not search_too:
         return query_vector, None
     return query_vector, get_vector_backend().search(query_vector, scope, CANDIDATES)
+
+
+def _closer_meaning(request, scope, correction, query_vector, sem_hits):
+    """The meaning side with whichever text lands nearer the index: the typed words or the
+    corrected ones. A misspelt word embeds as noise ("pasword resset" is far from every
+    article), but "did you mean" also rewrites words that are merely absent from a small index
+    (names, slang), and there the typed text means more; on the dev splits always using the
+    correction cost 0.009 nDCG@10 (hwu64). Only typo queries pay the second embedding."""
+    fixed_vector, _ = _semantic(replace(request, query=correction), scope, False)
+    fixed_hits = get_vector_backend().search(fixed_vector, scope, CANDIDATES)
+    best = max((hit.score for hit in sem_hits), default=-1.0)
+    if max((hit.score for hit in fixed_hits), default=-1.0) > best:
+        return fixed_vector, fixed_hits
+    return query_vector, sem_hits
 
 
 def _relevant(cand: Candidate, floor: float) -> bool:
