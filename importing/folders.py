@@ -8,14 +8,15 @@ A source either has one top-level folder per language (``en/``, ``es/``) or is a
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 import yaml
 from django.conf import settings
 from django.utils.text import slugify
 
-from .files import SourceTree
-from .items import SourceCategory
+from .files import SourceTree, UnsafeSource
+from .items import Bundle, SourceArticle, SourceCategory
 
 LANGUAGES = {code for code, _ in settings.LANGUAGES}
 KEY_NAMESPACE = uuid.UUID("6f1c1d52-5b0c-4f3e-9a57-0c6f7d1f2a10")
@@ -116,3 +117,30 @@ def audience_of(meta: dict) -> tuple[str, list[str]]:
     if groups:
         return "groups", groups
     return values[0].lower(), []
+
+
+ReadArticle = Callable[[SourceTree, str, str, str, dict], SourceArticle]
+
+
+def read_folder(
+    tree: SourceTree,
+    default_locale: str,
+    kind: str,
+    suffixes: tuple[str, ...],
+    read_article: ReadArticle,
+    errors: tuple[type[Exception], ...] = (),
+) -> Bundle:
+    """Every file with one of ``suffixes`` below the (per-language) roots, read by
+    ``read_article``; a file that cannot be read is a failure with its reason, and the others
+    go on. Shared by the Markdown and HTML readers, which differ only in how a file reads."""
+    bundle = Bundle(kind=kind)
+    categories: dict = {}
+    caught = (FrontMatterError, UnsafeSource, UnicodeDecodeError, *errors)
+    for locale, prefix in locale_roots(tree, default_locale).items():
+        for path in article_files(tree, prefix, suffixes):
+            try:
+                bundle.articles.append(read_article(tree, path, locale, prefix, categories))
+            except caught as error:
+                bundle.failures.append((path, str(error)))
+    bundle.categories = list(categories.values())
+    return bundle

@@ -12,13 +12,12 @@ from pathlib import PurePosixPath
 from bs4 import BeautifulSoup
 
 from .convert import html_to_blocks
-from .files import SourceTree, UnsafeSource
+from .files import SourceTree
 from .folders import (
     FrontMatterError,
-    article_files,
     as_list,
     category_for,
-    locale_roots,
+    read_folder,
     translation_key,
 )
 from .items import Bundle, SourceArticle
@@ -27,16 +26,7 @@ KIND = "html"
 
 
 def read(tree: SourceTree, default_locale: str) -> Bundle:
-    bundle = Bundle(kind=KIND)
-    categories: dict = {}
-    for locale, prefix in locale_roots(tree, default_locale).items():
-        for path in article_files(tree, prefix, (".html", ".htm")):
-            try:
-                bundle.articles.append(read_article(tree, path, locale, prefix, categories))
-            except (FrontMatterError, UnsafeSource, UnicodeDecodeError) as error:
-                bundle.failures.append((path, str(error)))
-    bundle.categories = list(categories.values())
-    return bundle
+    return read_folder(tree, default_locale, KIND, (".html", ".htm"), read_article)
 
 
 def read_article(

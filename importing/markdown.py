@@ -16,14 +16,13 @@ from kb.blocks import video_embed_url
 from kb.demo.markdown_blocks import ContentError, parse_body
 
 from .convert import CODE_LANGUAGES, LANGUAGE_ALIASES, block, html_to_blocks, rich_text
-from .files import NotInSource, SourceTree, UnsafeSource
+from .files import NotInSource, SourceTree
 from .folders import (
     FrontMatterError,
-    article_files,
     as_list,
     audience_of,
     category_for,
-    locale_roots,
+    read_folder,
     split_front_matter,
     translation_key,
 )
@@ -33,18 +32,10 @@ KIND = "markdown"
 
 
 def read(tree: SourceTree, default_locale: str) -> Bundle:
-    """Every ``.md`` file below the (per-language) roots; a file that cannot be read is a failure
-    with its reason, and the others go on."""
-    bundle = Bundle(kind=KIND)
-    categories: dict = {}
-    for locale, prefix in locale_roots(tree, default_locale).items():
-        for path in article_files(tree, prefix, (".md", ".markdown")):
-            try:
-                bundle.articles.append(read_article(tree, path, locale, prefix, categories))
-            except (FrontMatterError, ContentError, UnsafeSource, UnicodeDecodeError) as error:
-                bundle.failures.append((path, str(error)))
-    bundle.categories = list(categories.values())
-    return bundle
+    """Every ``.md`` file below the (per-language) roots (``folders.read_folder``)."""
+    return read_folder(
+        tree, default_locale, KIND, (".md", ".markdown"), read_article, errors=(ContentError,)
+    )
 
 
 def read_article(
