@@ -20,7 +20,7 @@ class SearchDocumentQuerySet(models.QuerySet):
     def for_display(self) -> SearchDocumentQuerySet:
         """Without the retrieval columns: a result page needs titles and text, not the
         384-float vector (parsed row by row) or the full-text vector."""
-        return self.defer("embedding", "search_vector")
+        return self.defer("embedding", "embedding_xl", "search_vector")
 
 
 class SearchDocument(models.Model):
@@ -45,10 +45,18 @@ class SearchDocument(models.Model):
     audience_groups = ArrayField(models.IntegerField(), default=list, blank=True)
     # Ranking signals
     boost = models.FloatField(default=0.0)
+    # The same object in other languages shares this key (Wagtail's translation_key): a visitor
+    # is offered another language's version only of objects with none in their own.
+    translation_key = models.CharField(max_length=64, blank=True, default="")
     # Retrieval data
     search_vector = SearchVectorField(null=True)
     embedding = VectorField(dimensions=384, null=True)
     embedding_model = models.CharField(max_length=200, blank=True)
+    # One multilingual space for every language (search/crosslingual.py): a Spanish question
+    # finds the English article nobody has translated yet. A copy of ``embedding`` where the
+    # language's own model is the multilingual one.
+    embedding_xl = VectorField(dimensions=384, null=True)
+    embedding_xl_model = models.CharField(max_length=200, blank=True)
     content_hash = models.CharField(max_length=64)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -87,6 +95,17 @@ class SearchDocument(models.Model):
                 )
                 for code in ("en", "es")
             ],
+            # Rows without a multilingual vector (none configured) are not in this graph.
+            HnswIndex(
+                name="search_doc_embedding_xl_hnsw",
+                fields=["embedding_xl"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
+            models.Index(
+                fields=["index_name", "source", "translation_key"], name="search_doc_translation"
+            ),
             models.Index(fields=["index_name", "locale", "source"]),
             models.Index(fields=["index_name", "source", "object_id"]),
         ]
