@@ -16,7 +16,7 @@ SNIPPET := frontend/snippet
 help:
 	@echo "make demo   - install, migrate, load demo content and serve http://$(HOST):$(PORT)"
 	@echo "make test   - install and run lint plus the whole test suite (browser tests included)"
-	@echo "make lint   - ruff check and ruff format --check"
+	@echo "make lint   - ruff check, ruff format --check and lint-imports (search stays sealed)"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Faro needs Python 3.11 (set PYTHON=python3.11)")'
@@ -68,6 +68,7 @@ serve: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

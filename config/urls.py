@@ -12,13 +12,12 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from community import urls as community_urls
+from frontend import search_views
 from frontend import views as frontend_views
 from guidance import urls as guidance_urls
 from guidance.views import demo_host_enabled
 from kb.sitemaps import HelpCentreSitemap
-from search import answer_views
 from search import urls as search_urls
-from search import views as search_views
 from support import urls as support_urls
 
 urlpatterns = [
@@ -75,7 +74,7 @@ urlpatterns += i18n_patterns(
         name="password_reset_complete",
     ),
     path("search/", search_views.search_page, name="search"),
-    path("search/answer-feedback/", answer_views.answer_feedback, name="search_answer_feedback"),
+    path("search/answer-feedback/", search_views.answer_feedback, name="search_answer_feedback"),
     path("community/", include(community_urls.urlpatterns)),
     path("guidance/", include(guidance_urls.urlpatterns)),
     path("support/", include(support_urls.urlpatterns)),

@@ -8,12 +8,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db.models import Sum
 from django.utils.html import strip_tags
 from wagtail.rich_text import expand_db_html
 
-from search.sources import Freshness, SearchSource, Section, overview_section
+from search.sources import Audience, Freshness, SearchSource, Section, overview_section
 
-from .models import ArticlePage, CategoryPage
+from .models import ArticleDailyViews, ArticlePage, CategoryPage, ProductArea
 
 
 def _text(rich_text: object) -> str:
@@ -124,3 +125,54 @@ class ArticleSource(SearchSource):
 
     def all_objects(self) -> Iterable[ArticlePage]:
         return ArticlePage.objects.live().select_related("locale").order_by("pk").iterator(100)
+
+    def audience(self, user) -> Audience:
+        """As ``ArticlePageQuerySet.visible_to``: staff see everything, signed-in customers
+        the customers' articles and their groups' ones, everyone else public ones only."""
+        if user is None or not user.is_authenticated:
+            return Audience()
+        if user.is_staff or user.is_superuser:
+            return Audience(see_all=True)
+        groups = tuple(user.customer_groups.order_by("pk").values_list("pk", flat=True))
+        return Audience(authenticated=True, group_ids=groups)
+
+    def facets(self, locale: str) -> dict[str, list[tuple[str, str]]]:
+        return {"category": category_choices(locale), "product_area": product_areas(locale)}
+
+    def popularity(self, object_ids: list[str], since: date) -> dict[str, int]:
+        """Page views per article since ``since`` (the daily counters, by article and day)."""
+        ids = [int(i) for i in object_ids if i.isdigit()]
+        if not ids:
+            return {}
+        rows = (
+            ArticleDailyViews.objects.filter(article_id__in=ids, day__gte=since)
+            .values("article_id")
+            .annotate(total=Sum("views"))
+        )
+        return {str(row["article_id"]): row["total"] for row in rows}
+
+
+def category_choices(locale: str) -> list[tuple[str, str]]:
+    """(slug path, label) for the locale's live categories, parents before children.
+
+    The value is the path the index stores (``integrations/api-webhooks``), so choosing a parent
+    also finds its subcategories' articles."""
+    categories = list(
+        CategoryPage.objects.live().filter(locale__language_code=locale).order_by("path")
+    )
+    by_path = {category.path: category for category in categories}
+    step = CategoryPage.steplen
+    choices = []
+    for category in categories:
+        chain = [
+            by_path[category.path[:end]]
+            for end in range(step, len(category.path) + 1, step)
+            if category.path[:end] in by_path
+        ]
+        choices.append(("/".join(c.slug for c in chain), " \u203a ".join(c.title for c in chain)))
+    return choices
+
+
+def product_areas(locale: str) -> list[tuple[str, str]]:
+    areas = ProductArea.objects.filter(locale__language_code=locale).order_by("name")
+    return [(area.slug, area.name) for area in areas]

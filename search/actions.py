@@ -1,7 +1,8 @@
 """Named write operations around search: rate limits, the query log and click recording.
 
-Views (the API in ``search/api.py`` and the page in ``search/views.py``) validate input, call
-``search.engine.search`` and then these functions, so both channels log and limit identically.
+Views (the API in ``search/api.py`` and the page in ``frontend/search_views.py``) validate
+input, call ``search.engine.search`` and then these functions, so both channels log and limit
+identically.
 Nothing here stores an IP address: visitors are reduced to salted hashes (``core.visitors``).
 """
 

@@ -8,6 +8,9 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals
+        from django.core import checks
+
+        from . import next_steps, signals
 
         signals.connect()
+        checks.register(next_steps.check_human_step)

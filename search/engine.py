@@ -8,7 +8,6 @@ promotions first → snippets and explanations → confidence and next steps.
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -16,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-from . import answerability, answers, parallel
+from . import answerability, answers, parallel, snippets
 from .backends.base import Hit, Scope, get_keyword_backend, get_vector_backend
 from .backends.postgres import query_memo
 from .embedders import embedder_for, tuned
@@ -24,6 +23,7 @@ from .models import DEFAULT_INDEX, SearchDocument
 from .next_steps import build_next_steps, related_objects
 from .promotions import promoted_candidates
 from .ranking import FUSIONS, Candidate, collapse
+from .sources import audiences_for
 
 MAX_QUERY_CHARS = 300
 MAX_LIMIT = 50
@@ -100,17 +100,11 @@ class SearchRequest:
         self.semantic_ratio = float(self.semantic_ratio)
 
     def scope(self) -> Scope:
-        user = self.user
-        authenticated = bool(user is not None and user.is_authenticated)
-        group_ids: tuple[int, ...] = ()
-        if authenticated:
-            group_ids = tuple(user.customer_groups.values_list("pk", flat=True))
+        """Each source says which of its rows this user may see (``SearchSource.audience``)."""
         return Scope(
             index_name=self.index_name,
             locale=self.locale,
-            see_all=bool(authenticated and (user.is_staff or user.is_superuser)),
-            authenticated=authenticated,
-            group_ids=group_ids,
+            audiences=audiences_for(self.user),
             sources=tuple(self.sources),
             category=self.category,
             product_area=self.product_area,
@@ -291,9 +285,9 @@ def _materialise(top: list[Candidate], request, scope, correction) -> list[Resul
         doc = docs.get(cand.doc_id)
         if doc is None:
             continue
-        snippet = _marked(headlines[doc.pk]) if headlines.get(doc.pk) else ""
-        if not snippet:
-            snippet = html.escape(" ".join((doc.body or doc.summary).split()[:40]))
+        # The matched words marked by the backend, else the opening words (search/snippets.py)
+        text = headlines.get(doc.pk) or " ".join((doc.body or doc.summary).split()[:40])
+        snippet = snippets.render(text)
         hits.append(
             ResultHit(
                 type=doc.source,
@@ -309,12 +303,6 @@ def _materialise(top: list[Candidate], request, scope, correction) -> list[Resul
             )
         )
     return hits
-
-
-def _marked(headline: str) -> str:
-    """Escape the section text, then turn the engine's markers into ``<mark>`` tags."""
-    escaped = html.escape(headline)
-    return escaped.replace("\x02", "<mark>").replace("\x03", "</mark>")
 
 
 def _explain(cand: Candidate) -> dict:

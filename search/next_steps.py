@@ -1,18 +1,17 @@
 """What to do after reading the results: the best section, related articles, or a person.
 
 Self-service first, but never a dead end: the human path is always in ``next_steps``, and it
-comes first when the engine is not confident the answer is in the index.
+comes first when the engine is not confident the answer is in the index. The person is
+whatever the support app registers (``register_human_step``; ``check_human_step`` warns at
+start-up when nothing did); other ways to an answer ("ask the community") are escalations.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from urllib.parse import urlencode
 
-from django.conf import settings
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.core import checks
 from django.utils.translation import override
 
 from .backends.base import Scope, get_vector_backend
@@ -32,14 +31,35 @@ def register_escalation(step: Callable[[str, str], dict | None]) -> None:
         _escalations.append(step)
 
 
-def human_step(locale: str, query: str = "") -> dict:
-    """Faro's own contact form carries the query, so the customer does not type it twice."""
+# "Talk to a person": one function (query, locale) -> {"type": "contact_human", "label", "url"}
+# or None, registered by the app that reaches people (support/apps.py). The last one wins.
+_human_steps: list[Callable[[str, str], dict | None]] = []
+
+
+def register_human_step(step: Callable[[str, str], dict | None]) -> None:
+    if step in _human_steps:
+        _human_steps.remove(step)
+    _human_steps.append(step)
+
+
+def human_step(locale: str, query: str = "") -> dict | None:
+    """The registered way to a person, in the results' language (None: none registered)."""
+    if not _human_steps:
+        return None
     with override(locale):
-        url = settings.FARO_SUPPORT_URL
-        if not url:
-            # Faro's own contact form (support app), in the results' language.
-            url = reverse("support:contact") + "?" + urlencode({"from": "search", "q": query})
-        return {"type": "contact_human", "label": _("Talk to a person"), "url": url}
+        return _human_steps[-1](query, locale)
+
+
+def check_human_step(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if _human_steps:
+        return []
+    return [
+        checks.Warning(
+            "No 'talk to a person' next step is registered: search results have no human path.",
+            hint="Install the support app, or call search.next_steps.register_human_step.",
+            id="search.W001",
+        )
+    ]
 
 
 def build_next_steps(
@@ -53,8 +73,9 @@ def build_next_steps(
 ) -> list[dict]:
     """``related``: ``related_objects`` of the top hit when the caller already has them."""
     steps: list[dict] = []
+    human = human_step(locale, query)
     if missing:
-        steps.append(human_step(locale, query))
+        steps += [human] if human else []
         with override(locale):
             steps += [step for make in _escalations if (step := make(query, locale))]
     if hits:
@@ -71,8 +92,8 @@ def build_next_steps(
             related = related_objects(top[0], scope)
         if related:
             steps.append({"type": "related", "items": related})
-    if not missing:
-        steps.append(human_step(locale, query))
+    if not missing and human:
+        steps.append(human)
     return steps
 
 

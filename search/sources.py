@@ -1,7 +1,11 @@
 """The one registry of what is searchable: a source is a model plus how it becomes sections.
 
 Articles register from ``kb``; community threads and guidance tips will register the same way.
-The engine never imports those apps: it only sees ``Section`` rows.
+The engine never imports those apps (an import-linter contract in pyproject.toml holds it): it
+sees ``Section`` rows, and asks each source what only the source knows: which of its rows a
+visitor may see (``audience``), the values its filters offer (``facets``) and how often its
+objects are opened outside search (``popularity``). Next steps are registered the same way
+(``search.next_steps``).
 """
 
 from __future__ import annotations
@@ -11,7 +15,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from .backends.base import Audience
+
 _registry: dict[str, SearchSource] = {}
+
+# The filters every indexed row carries (``Section.category``, ``Section.product_area``); a
+# source offers their values for a language through ``facets``.
+FACETS = ("category", "product_area")
+PUBLIC_ONLY = Audience()
 
 # An object's overview: one extra row per object whose vector is of the whole object (as much of
 # it as the model reads), for the semantic side only (its full-text vector is empty). Section
@@ -95,10 +106,64 @@ class SearchSource:
         left out are current."""
         return {}
 
+    def audience(self, user: Any) -> Audience:
+        """Which of this source's rows ``user`` (None or anonymous for a visitor) may see
+        besides the public ones, applied inside every query (``backends/sql.py``). The default
+        is the safe one: public rows only, for everyone, staff included. A source that indexes
+        rows for signed-in customers or groups must say who they are."""
+        return PUBLIC_ONLY
+
+    def facets(self, locale: str) -> dict[str, list[tuple[str, str]]]:
+        """(value, label) per filter in ``FACETS`` that this source's rows in ``locale`` carry,
+        for the search page's filters; a value is what ``Section`` stores."""
+        return {}
+
+    def popularity(self, object_ids: list[str], since: date) -> dict[str, int]:
+        """How often each object was opened since ``since`` outside search (e.g. page views),
+        for ranking suggestions; objects left out count nothing."""
+        return {}
+
 
 def register(source: SearchSource) -> SearchSource:
+    """Add ``source``; its name is stored on every row, so it must be set and not be taken by
+    another source (registering the same class again replaces it, as a reload does)."""
+    if not source.name or len(source.name) > 40:
+        raise ValueError("A search source needs a name of 1 to 40 characters.")
+    taken = _registry.get(source.name)
+    if taken is not None and type(taken) is not type(source):
+        raise ValueError(f"The search source name {source.name!r} is taken by {taken!r}.")
     _registry[source.name] = source
     return source
+
+
+def audiences_for(user: Any) -> tuple[tuple[str, Audience], ...]:
+    """Each registered source's audience filter for ``user`` (``Scope.audiences``)."""
+    return tuple((name, _registry[name].audience(user)) for name in sorted(_registry))
+
+
+def facet_choices(locale: str) -> dict[str, list[tuple[str, str]]]:
+    """Every source's filter values in ``locale``, per facet (first source's label wins)."""
+    merged: dict[str, dict[str, str]] = {facet: {} for facet in FACETS}
+    for source in all_sources():
+        for facet, values in source.facets(locale).items():
+            if facet in merged:
+                for value, label in values:
+                    merged[facet].setdefault(value, label)
+    return {facet: list(values.items()) for facet, values in merged.items()}
+
+
+def popularity(keys: Iterable[tuple[str, str]], since: date) -> dict[str, int]:
+    """Opens outside search per ``source:id`` for (source, object id) pairs, from each source."""
+    by_source: dict[str, list[str]] = {}
+    for source_name, object_id in keys:
+        by_source.setdefault(source_name, []).append(object_id)
+    counts: dict[str, int] = {}
+    for source_name, object_ids in by_source.items():
+        source = _registry.get(source_name)
+        if source is not None:
+            found = source.popularity(object_ids, since)
+            counts.update({f"{source_name}:{oid}": n for oid, n in found.items()})
+    return counts
 
 
 def get_source(name: str) -> SearchSource:

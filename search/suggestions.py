@@ -6,8 +6,9 @@ its text rank alone put "Archive and restore projects" and "REST API" above "Res
 for "how do I res", because the prefix matches all three equally. Here each candidate is scored
 on the title itself (a title word that completes the last word, the other typed words found in
 the title) and on how often it was opened in the last weeks: opens from search results (the
-click log) and the help centre's daily view counters. Relevance to the title leads; popularity
-orders titles that match equally; the backend's rank breaks what remains.
+click log) and each source's own counters (``SearchSource.popularity``: the help centre's daily
+article views). Relevance to the title leads; popularity orders titles that match equally; the
+backend's rank breaks what remains.
 """
 
 from __future__ import annotations
@@ -19,16 +20,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.utils import timezone
 
+from . import sources
 from .backends.base import Hit
 from .models import SearchClick
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 POPULAR_DAYS = 30
 CANDIDATES = 40  # titles fetched from the backend before re-ranking
-CLICK_SHARE = 0.7  # of popularity: opens from search; the rest, article views
+CLICK_SHARE = 0.7  # of popularity: opens from search; the rest, the sources' own views
 CLICKS_KEY = "faro:suggest:clicks"
 CLICKS_SECONDS = 600
 
@@ -59,20 +61,11 @@ def title_match(typed: str, title: str) -> float:
     return score
 
 
-def article_views(object_ids: list[str]) -> dict[str, int]:
-    """Views in the last ``POPULAR_DAYS`` days per article id (indexed by article and day)."""
-    from kb.models import ArticleDailyViews  # the help centre's own counters
-
-    ids = [int(i) for i in object_ids if i.isdigit()]
-    if not ids:
-        return {}
+def object_views(keys: list[tuple[str, str]]) -> dict[str, int]:
+    """Opens outside search in the last ``POPULAR_DAYS`` days per ``source:id``, as each
+    source counts them (``SearchSource.popularity``)."""
     since = timezone.localdate() - timedelta(days=POPULAR_DAYS)
-    rows = (
-        ArticleDailyViews.objects.filter(article_id__in=ids, day__gte=since)
-        .values("article_id")
-        .annotate(total=Sum("views"))
-    )
-    return {str(row["article_id"]): row["total"] for row in rows}
+    return sources.popularity(keys, since)
 
 
 def search_clicks() -> dict[str, int]:
@@ -102,13 +95,12 @@ def rank(typed: str, candidates: list[Candidate]) -> list[Candidate]:
     """Best first: title match, then popularity, then the backend's rank.
 
     Popularity mixes opens from search (a choice made after typing: the suggestion's own
-    situation, so it weighs most) with article views (which also count browsing), each
+    situation, so it weighs most) with the sources' views (which also count browsing), each
     log-scaled to 0..1 among the candidates' best."""
     keys = {id(c): f"{c.hit.source}:{c.hit.object_id}" for c in candidates}
     clicks = search_clicks()
     by_click = _scaled({keys[id(c)]: clicks.get(keys[id(c)], 0) for c in candidates})
-    views = article_views([c.hit.object_id for c in candidates if c.hit.source == "article"])
-    by_view = _scaled({f"article:{i}": n for i, n in views.items()})
+    by_view = _scaled(object_views([(c.hit.source, c.hit.object_id) for c in candidates]))
 
     def popularity(c: Candidate) -> float:
         return CLICK_SHARE * by_click(keys[id(c)]) + (1 - CLICK_SHARE) * by_view(keys[id(c)])

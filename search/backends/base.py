@@ -16,6 +16,17 @@ from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
+class Audience:
+    """Which rows a visitor may see besides public ones (``audience`` "public"): every row
+    (``see_all``, staff), rows for signed-in customers ("customers"), rows for these groups
+    ("groups" with an overlapping ``audience_groups``)."""
+
+    see_all: bool = False
+    authenticated: bool = False
+    group_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Scope:
     """Which rows a query may touch."""
 
@@ -27,6 +38,10 @@ class Scope:
     sources: tuple[str, ...] = ()  # empty: every source
     category: str = ""
     product_area: str = ""
+    # Each source's own audience filter (search.sources.audiences_for; the engine sets it):
+    # when given, it replaces the three fields above, and rows of a source not listed are
+    # shown only when public.
+    audiences: tuple[tuple[str, Audience], ...] = ()
 
 
 @dataclass

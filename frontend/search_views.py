@@ -1,55 +1,40 @@
-"""The help-centre search page, ``/<lang>/search/?q=…``: a server-rendered GET form.
+"""The help centre's search pages: ``/<lang>/search/?q=…`` and the answer card's Yes/No.
 
-Works without JavaScript; ``frontend/static/faro/js/search.js`` adds suggestions and click
-beacons. Same validation, engine, rate limit and query log as the API (channel ``page``).
+The search page is a server-rendered GET form. It works without JavaScript;
+``frontend/static/faro/js/search.js`` adds suggestions and click beacons. Same validation,
+engine, rate limit and query log as the API (channel ``page``). Its filters are what the
+sources offer (``search.sources.facet_choices``).
+
+"Did this answer your question?" under the answer card, without JavaScript: a plain form. Yes
+records the verdict and returns to the results with a thank-you; "No, talk to a person" records
+it and sends the visitor to the contact form with the question and the card
+(``?q=…&answer=source:id:anchor``, taken from the search log, not from the form). With
+JavaScript, ``faro/js/answer.js`` sends Yes to ``POST /api/v1/search/answer-feedback`` instead
+and the page stays put.
+
+Search itself (``search/``) knows nothing of this page: it is one of its callers.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers as drf_serializers
 
-from kb.models import CategoryPage, ProductArea
-
-from . import actions
-from .api import RATE_LIMIT_MESSAGE, default_locale, first_error
-from .engine import QueryError, search
-from .explain import shown_hits
-from .serializers import SearchParamsSerializer
-from .sources import all_sources
+from search import actions
+from search.api import RATE_LIMIT_MESSAGE, default_locale, first_error
+from search.engine import QueryError, search
+from search.explain import shown_hits
+from search.serializers import SearchParamsSerializer
+from search.sources import all_sources, facet_choices
 
 PAGE_LIMIT = 20
 FILTERS = ("type", "category", "product_area")
-
-
-def category_choices(locale: str) -> list[tuple[str, str]]:
-    """(slug path, label) for the locale's live categories, parents before children.
-
-    The value is the path the index stores (``integrations/api-webhooks``), so choosing a parent
-    also finds its subcategories' articles."""
-    categories = list(
-        CategoryPage.objects.live().filter(locale__language_code=locale).order_by("path")
-    )
-    by_path = {category.path: category for category in categories}
-    step = CategoryPage.steplen
-    choices = []
-    for category in categories:
-        chain = [
-            by_path[category.path[:end]]
-            for end in range(step, len(category.path) + 1, step)
-            if category.path[:end] in by_path
-        ]
-        choices.append(("/".join(c.slug for c in chain), " \u203a ".join(c.title for c in chain)))
-    return choices
-
-
-def product_area_choices(locale: str) -> list[tuple[str, str]]:
-    areas = ProductArea.objects.filter(locale__language_code=locale).order_by("name")
-    return [(area.slug, area.name) for area in areas]
 
 
 def type_choices() -> list[tuple[str, str]]:
@@ -61,8 +46,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     """Validate the form, search in the page's language, log, render; errors stay on the page
     (with a 400 or 429 status) so the visitor can correct the query without losing filters."""
     locale = default_locale(request)  # the URL's language prefix
-    categories = category_choices(locale)
-    product_areas = product_area_choices(locale)
+    facets = facet_choices(locale)  # each source's own filter values (kb: its categories)
+    categories, product_areas = facets["category"], facets["product_area"]
     query = request.GET.get("q", "")
     # Filters offered by another language's page (after switching) are dropped, not errors.
     chosen = {name: request.GET.get(name, "").strip() for name in FILTERS}
@@ -129,3 +114,44 @@ def _run(request: HttpRequest, query: str, chosen: dict, locale: str, context: d
         context["did_you_mean_url"] = "?" + urlencode({"q": result.did_you_mean, **kept})
         context["as_typed_url"] = "?" + urlencode({"q": result.query, **kept, "correct": "false"})
     return 200
+
+
+VERDICTS = {"yes": True, "no": False}
+
+
+def _redirect(url: str) -> HttpResponse:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    context = {"message": message, "contact_url": reverse("support:contact")}
+    return render(request, "search/answer_feedback_error.html", context, status=status)
+
+
+@require_POST
+def answer_feedback(request: HttpRequest) -> HttpResponse:
+    """Record the verdict on a logged search's card, then thank (Yes) or hand over (No)."""
+    helpful = VERDICTS.get(request.POST.get("helpful", ""))
+    raw_id = request.POST.get("query_id", "")
+    if helpful is None or not raw_id.isdigit() or len(raw_id) > 18:
+        return _error(request, _("We could not tell which answer you meant."), 400)
+    try:
+        actions.check_rate("click", request)
+    except actions.RateLimited:
+        return _error(request, _("Too many requests just now; please try again shortly."), 429)
+    try:
+        log = actions.record_answer_feedback(int(raw_id), helpful, request=request)
+    except actions.ClickError as invalid:
+        if helpful:
+            return _error(request, str(invalid), 400)
+        return _redirect(reverse("support:contact") + "?from=search")  # a person, always
+    if helpful:
+        return _redirect(reverse("search") + "?" + urlencode({"q": log.query, "answered": "yes"}))
+    ref = actions.logged_ref(log.answer)
+    return _redirect(
+        reverse("support:contact")
+        + "?"
+        + urlencode({"from": "search", "q": log.query, "answer": ref})
+    )
