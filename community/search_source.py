@@ -30,6 +30,8 @@ class ThreadSource(SearchSource):
     name = "thread"
     label = "Community thread"
     model = Question
+    community = True
+    answer_section = "answer"  # the accepted (or official) answer's row, below
 
     def sections(self, question: Question) -> list[Section]:
         page = question.page

@@ -18,9 +18,9 @@ from .embedders import tuned
 from .engine import ResultHit, SearchResult
 from .indexing import ts_config
 from .models import SearchDocument
+from .sources import community_sources
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-COMMUNITY = "thread"  # community/search_source.py's source name
 
 
 @dataclass
@@ -69,22 +69,28 @@ def reason_for(matched_words: list[str], similarity: float, promoted: bool, loca
     return sentence[:1].upper() + sentence[1:] + "." if sentence else ""
 
 
-def answer_labels(hits: list[ResultHit], index_name: str) -> dict[str, str]:
-    """Community threads with an accepted or official answer: the answer section's heading,
-    which the thread source writes in the thread's language."""
-    ids = [hit.id for hit in hits if hit.type == COMMUNITY]
-    if not ids:
-        return {}
-    rows = SearchDocument.objects.filter(
-        index_name=index_name, source=COMMUNITY, object_id__in=ids, section="answer"
-    ).values_list("object_id", "heading")
-    return dict(rows)
+def answer_labels(hits: list[ResultHit], index_name: str) -> dict[tuple[str, str], str]:
+    """Community posts with an accepted or official answer: the heading of their source's
+    ``answer_section``, which the source writes in the post's language."""
+    labels: dict[tuple[str, str], str] = {}
+    for source in community_sources():
+        ids = [hit.id for hit in hits if hit.type == source.name]
+        if ids and source.answer_section:
+            rows = SearchDocument.objects.filter(
+                index_name=index_name,
+                source=source.name,
+                object_id__in=ids,
+                section=source.answer_section,
+            ).values_list("object_id", "heading")
+            labels.update({(source.name, object_id): heading for object_id, heading in rows})
+    return labels
 
 
 def shown_hits(result: SearchResult, hits: list[ResultHit], index_name: str) -> list[ShownHit]:
     searched = result.did_you_mean if result.corrected and result.did_you_mean else result.query
     lexemes = words_by_lexeme(searched, result.locale)
     answers = answer_labels(hits, index_name)
+    community = {source.name for source in community_sources()}
     shown = []
     for hit in hits:
         why = hit.explanation
@@ -98,8 +104,8 @@ def shown_hits(result: SearchResult, hits: list[ResultHit], index_name: str) -> 
                 reason=reason_for(
                     words, why.get("semantic_similarity", 0.0), why.get("promoted"), result.locale
                 ),
-                community=hit.type == COMMUNITY,
-                answer_label=answers.get(hit.id, ""),
+                community=hit.type in community,
+                answer_label=answers.get((hit.type, hit.id), ""),
             )
         )
     return shown

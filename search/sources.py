@@ -84,6 +84,10 @@ class SearchSource:
     name: str = ""
     label: str = ""
     model: Any = None
+    # Posts by customers rather than editors' content: the page marks them "Community", and the
+    # heading of their ``answer_section`` row (an accepted or official answer) as a badge.
+    community: bool = False
+    answer_section: str = ""
 
     def object_id(self, obj: Any) -> str:
         return str(obj.pk)
@@ -172,6 +176,10 @@ def get_source(name: str) -> SearchSource:
 
 def all_sources() -> list[SearchSource]:
     return list(_registry.values())
+
+
+def community_sources() -> list[SearchSource]:
+    return [source for source in _registry.values() if source.community]
 
 
 def source_for(obj: Any) -> SearchSource | None:
