@@ -79,22 +79,13 @@ class SearchDocument(models.Model):
                 ef_construction=64,
                 opclasses=["vector_cosine_ops"],
             ),
-            # One graph per shipped language: a search walks only its own language's vectors.
-            # Through the shared graph, a query whose nearest sections are in the other
-            # language ("zapier", "change language to Spanish") scanned 20,000 of them before
-            # finding its own, in 100-130 ms, and could return fewer results than asked for
-            # (docs/search_speed.md). Other locales use the shared graph.
-            *[
-                HnswIndex(
-                    name=f"search_doc_embedding_{code}",
-                    fields=["embedding"],
-                    m=16,
-                    ef_construction=64,
-                    opclasses=["vector_cosine_ops"],
-                    condition=models.Q(locale=code),
-                )
-                for code in ("en", "es")
-            ],
+            # Plus one graph per language in settings.LANGUAGES (search_doc_embedding_<code>,
+            # partial on locale), made by search.languages.ensure_languages after every migrate:
+            # a search walks only its own language's vectors. Through the shared graph, a query
+            # whose nearest sections are in another language ("zapier", "change language to
+            # Spanish") scanned 20,000 of them before finding its own, in 100-130 ms, and could
+            # return fewer results than asked for (docs/search_speed.md). Locales outside
+            # LANGUAGES use the shared graph.
             # Rows without a multilingual vector (none configured) are not in this graph.
             HnswIndex(
                 name="search_doc_embedding_xl_hnsw",
@@ -175,7 +166,11 @@ class SearchTerm(models.Model):
         max_length=10, choices=[(LEXEME, LEXEME), (WORD, WORD), (TOTAL, TOTAL), (LENGTH, LENGTH)]
     )
     word = models.CharField(max_length=100)
-    documents = models.PositiveIntegerField(default=0)
+    # Kept by delta in the transaction that writes the sections (search.indexing): plus one for
+    # each section that gains the word, minus one for each that loses it; a row that reaches 0
+    # is deleted. Not unsigned: a delta is applied in one UPSERT, whose proposed row may be
+    # negative before it meets the row it updates.
+    documents = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -187,6 +182,41 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class IndexQueue(models.Model):
+    """Pages waiting to be (re)indexed: however often a page is published in a burst, it has one
+    row here, and one task per index drains the queue (``search.tasks.drain_queue``).
+
+    ``subtree``: its descendants' rows change too (the page's slug, path, title or privacy
+    changed, or it moved); otherwise only the page itself is indexed. A worker claims rows for
+    ``CLAIM`` (``claimed_until``) so that several workers share the queue; a row published
+    again while claimed gets a new ``queued_at`` and is indexed once more."""
+
+    index_name = models.CharField(max_length=64, default=DEFAULT_INDEX)
+    page_id = models.IntegerField()
+    subtree = models.BooleanField(default=False)
+    queued_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["index_name", "page_id"], name="search_queue_one_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"page {self.page_id} ({self.index_name})"
+
+
+class IndexQueueTask(models.Model):
+    """Present while a task to drain an index's queue is enqueued and not yet started: a burst
+    of publishes enqueues one task, not one per publish."""
+
+    index_name = models.CharField(max_length=64, primary_key=True)
+    enqueued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.index_name
 
 
 class Synonym(models.Model):
