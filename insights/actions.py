@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from wagtail.models import Locale
 
 from kb.models import ArticlePage, CategoryPage
+from kb.search_source import ArticleSource
 from search.models import PromotedResult, Synonym
 
 from .journeys import norm
@@ -63,7 +64,8 @@ def pin_result(user, ref: QueryRef, article_id: int, note: str = "") -> Promoted
     promo, _ = PromotedResult.objects.get_or_create(
         locale=ref.locale,
         query=ref.query,
-        article=article,
+        source=ArticleSource.name,
+        object_id=str(article.pk),
         defaults={"note": (note or f"Pinned from Insights by {user.get_username()}")[:200]},
     )
     TuningLog.objects.create(
@@ -93,12 +95,12 @@ def add_synonym(user, ref: QueryRef, terms: str) -> Synonym:
 def unpin_result(user, promo_id: int) -> None:
     """Undo a pin: the article stops showing first for that query at the next search."""
     _check(user, "search.delete_promotedresult")
-    promo = PromotedResult.objects.select_related("article").filter(pk=promo_id).first()
+    promo = PromotedResult.objects.filter(pk=promo_id).first()
     if promo is None:
         raise ActionError("That pin was already removed.")
     TuningLog.objects.create(
         kind=TuningLog.Kind.UNPIN, query=promo.query, locale=promo.locale, user=user,
-        detail=f"article {promo.article_id}: {promo.article.title}"[:500],
+        detail=f"{promo.source} {promo.object_id}: {promo.title}"[:500],
     )  # fmt: skip
     promo.delete()
 
@@ -125,11 +127,7 @@ def synonyms_for(query: str, locale: str) -> list[Synonym]:
 
 
 def pins_for(query: str, locale: str) -> list[PromotedResult]:
-    return list(
-        PromotedResult.objects.filter(query=norm(query), locale=locale[:2]).select_related(
-            "article"
-        )
-    )
+    return list(PromotedResult.objects.filter(query=norm(query), locale=locale[:2]))
 
 
 def find_articles(text: str, locale: str, limit: int = 10) -> list[ArticlePage]:

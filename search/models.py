@@ -11,6 +11,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils.functional import cached_property
 from pgvector.django import HnswIndex, VectorField
 
 DEFAULT_INDEX = "default"
@@ -242,22 +243,50 @@ class Synonym(models.Model):
 
 
 class PromotedResult(models.Model):
-    """An editor's pick: for queries containing ``query``, show this article first."""
+    """An editor's pick: for queries containing ``query``, show this result first.
+
+    Any registered source's object, named as the index names it (``source``, ``object_id``):
+    an article is ``("article", "<page id>")``. A pin whose object is no longer indexed (deleted,
+    unpublished) shows nothing; the visitor's permissions apply as to any result."""
 
     locale = models.CharField(max_length=10, choices=[("en", "English"), ("es", "Español")])
     query = models.CharField(
         max_length=200, help_text="Shown when the search contains these words (any order)."
     )
-    article = models.ForeignKey("kb.ArticlePage", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64)
     sort_order = models.PositiveIntegerField(default=0)
     note = models.CharField(max_length=200, blank=True, help_text="Why (for other editors).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["locale", "query", "sort_order"]
+        indexes = [models.Index(fields=["locale", "query"], name="search_promoted_query")]
 
     def __str__(self) -> str:
-        return f"{self.query!r} → {self.article}"
+        return f"{self.query!r} → {self.title or f'{self.source}:{self.object_id}'}"
+
+    @cached_property
+    def indexed(self) -> SearchDocument | None:
+        """The pinned object's top row in the live index (its title and URL), if indexed."""
+        return (
+            SearchDocument.objects.for_display()
+            .filter(
+                index_name=DEFAULT_INDEX,
+                source=self.source,
+                object_id=self.object_id,
+                section="",
+            )
+            .first()
+        )
+
+    @property
+    def title(self) -> str:
+        return self.indexed.title if self.indexed else ""
+
+    @property
+    def url(self) -> str:
+        return self.indexed.url if self.indexed else ""
 
 
 class SearchQueryLog(models.Model):

@@ -1,10 +1,11 @@
 """Editors tune search in the admin: synonyms and promoted results apply to the next query."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .forms import PromotedResultForm
 from .models import PromotedResult, Synonym
 
 
@@ -21,15 +22,18 @@ class PromotedResultViewSet(SnippetViewSet):
     model = PromotedResult
     icon = "pick"
     menu_label = _("Promoted results")
-    list_display = ["query", "article", "locale", "sort_order"]
+    list_display = ["query", "title", "locale", "sort_order"]
     list_filter = ["locale"]
-    panels = [
-        FieldPanel("locale"),
-        FieldPanel("query"),
-        FieldPanel("article"),
-        FieldPanel("sort_order"),
-        FieldPanel("note"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("locale"),
+            FieldPanel("query"),
+            FieldPanel("result"),
+            FieldPanel("sort_order"),
+            FieldPanel("note"),
+        ],
+        base_form_class=PromotedResultForm,
+    )
 
 
 class SearchTuningGroup(SnippetViewSetGroup):

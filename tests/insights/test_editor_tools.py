@@ -119,7 +119,7 @@ def test_pin_an_article_found_by_title_then_unpin_it(client, aggregated, analyst
         "/admin/insights/tune/",
         {"q": "wire transfer", "locale": "en", "action": "pin", "id": article.pk},
     )
-    promo = PromotedResult.objects.get(query="wire transfer", article=article)
+    promo = PromotedResult.objects.get(query="wire transfer", object_id=str(article.pk))
     page = client.get("/admin/insights/tune/?q=wire+transfer&locale=en").content.decode()
     assert "Pinned:" in page and 'value="unpin"' in page
     client.post(

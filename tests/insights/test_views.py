@@ -90,7 +90,9 @@ def test_pin_synonym_and_wrong_apply_and_are_recorded(client, aggregated, analys
     client.post("/admin/insights/tune/", {**base, "action": "pin", "id": article.pk})
     client.post("/admin/insights/tune/", {**base, "action": "synonym", "terms": "bank transfer"})
     client.post("/admin/insights/tune/", {**base, "action": "wrong", "type": "article", "id": "99"})
-    assert PromotedResult.objects.filter(query="wire transfer", article=article).exists()
+    assert PromotedResult.objects.filter(
+        query="wire transfer", source="article", object_id=str(article.pk)
+    ).exists()
     assert Synonym.objects.get().term_list() == ["wire transfer", "bank transfer"]
     assert WrongResult.objects.filter(query="wire transfer", object_id="99").exists()
     kinds = set(TuningLog.objects.filter(user=analyst).values_list("kind", flat=True))

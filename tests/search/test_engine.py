@@ -96,14 +96,18 @@ def test_synonyms_from_the_admin_apply_at_once(invoices):
 
 
 def test_promoted_result_comes_first_and_says_so(help_centre, invoices):
-    PromotedResult.objects.create(locale="en", query="plan", article=invoices)
+    PromotedResult.objects.create(
+        locale="en", query="plan", source="article", object_id=str(invoices.pk)
+    )
     result = run("change my plan")
     assert result.hits[0].title == "Invoices and receipts"
     assert result.hits[0].explanation["promoted"] is True
 
 
 def test_promotion_of_a_restricted_article_is_not_shown_to_outsiders(help_centre):
-    PromotedResult.objects.create(locale="en", query="plan", article=help_centre.enterprise_only)
+    PromotedResult.objects.create(
+        locale="en", query="plan", source="article", object_id=str(help_centre.enterprise_only.pk)
+    )
     assert "Negotiated pricing" not in titles(run("change my plan"))
 
 
