@@ -31,7 +31,8 @@ import numpy as np
 
 META = "\u2581"  # SentencePiece's word-start marker
 QUERY_PREFIX, PASSAGE_PREFIX = "query: ", "passage: "
-PROMPTS = {"query": QUERY_PREFIX, "passage": PASSAGE_PREFIX}
+# "document" is what encode_document reads first (sentence-transformers adds an empty one).
+PROMPTS = {"query": QUERY_PREFIX, "document": PASSAGE_PREFIX, "passage": PASSAGE_PREFIX}
 MAX_SEQ_LENGTH = 512
 VARIANT = "e5-small-q4.bin"
 
