@@ -13,7 +13,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from core.migrated import require_migrated
-from search.indexing import index_sections, refresh_vocabulary, remove_object
+from search.indexing import CHUNK, index_objects, iter_batches, refresh_vocabulary, remove_object
 from search.models import DEFAULT_INDEX, SearchDocument
 from search.sources import all_sources
 
@@ -34,13 +34,19 @@ class Command(BaseCommand):
                 continue
             objects = list(source.all_objects())
             seen: set[str] = set()
-            for number, obj in enumerate(objects, start=1):
-                object_id = source.object_id(obj)
-                sections = source.sections(obj)
-                if sections:
-                    seen.add(object_id)
-                    embedded += index_sections(source.name, object_id, sections)
-                    indexed += len(sections)
+            number = 0
+            # CHUNK objects at a time: one embedding batch per model, one short transaction
+            for batch in iter_batches(objects, CHUNK):
+                items = []
+                for obj in batch:
+                    object_id = source.object_id(obj)
+                    sections = source.sections(obj)
+                    if sections:
+                        seen.add(object_id)
+                        items.append((source.name, object_id, sections))
+                        indexed += len(sections)
+                embedded += index_objects(items)
+                number += len(batch)
                 self._progress(source.name, number, len(objects))
             stale = (
                 SearchDocument.objects.filter(index_name=DEFAULT_INDEX, source=source.name)
@@ -51,6 +57,7 @@ class Command(BaseCommand):
             for object_id in list(stale):
                 remove_object(source.name, object_id)
             self.stdout.write("")
+        # The vocabulary is kept by delta; rebuilt here as well, which repairs any drift.
         refresh_vocabulary()
         self.stdout.write(
             self.style.SUCCESS(
