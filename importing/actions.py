@@ -1,8 +1,10 @@
 """The importer's write functions: a bundle from any reader becomes categories, articles, images,
-redirects and customer groups.
+documents, redirects and customer groups.
 
 Each article is written in its own transaction: a failure is reported with its reason, leaves
-nothing behind (not even its uploaded image files), and the next article goes on. Search indexing
+nothing behind (not even its uploaded image or document files), and the next article goes on.
+A refused document (a program, a web page, too big, not what its name says) does not fail its
+article: the link becomes plain text and the report lists the file with its reason. Search indexing
 is deferred while pages are published and done once at the end, as one task.
 """
 
@@ -20,6 +22,7 @@ from search.signals import indexing_deferred
 from search.tasks import index_pages
 
 from . import html, markdown, zendesk
+from .documents import DocumentStore
 from .files import SourceTree
 from .items import Bundle, SourceArticle, SourceCategory, category_hash
 from .models import ImportedItem
@@ -70,6 +73,7 @@ class Importer:
         self.overwrite = overwrite
         self.report = Report(kind=bundle.kind, dry_run=dry_run, failed=list(bundle.failures))
         self.images = ImageStore(tree, user)
+        self.documents = DocumentStore(tree, user)
         self.items = {
             item.source_id: item
             for item in ImportedItem.objects.filter(source_kind=bundle.kind).select_related("page")
@@ -87,6 +91,10 @@ class Importer:
                     progress(number, total)
         self.report.images = self.images.uploaded
         self.report.images_reused = self.images.reused
+        self.report.documents = self.documents.uploaded
+        self.report.documents_reused = self.documents.reused
+        self.report.document_kinds = dict(sorted(self.documents.kinds.items()))
+        self.report.documents_refused = list(self.documents.refused)
         if published and not self.dry_run:
             index_pages.enqueue(sorted(published))
             self.report.indexed = len(published)
@@ -188,12 +196,14 @@ class Importer:
             self._plan(action, article)
             return
         self.images.begin()
+        self.documents.begin()
         try:
             with transaction.atomic():
                 page = self._write_article(article, page, groups)
                 self._remember(article.source_id, page, digest)
         except Exception as error:  # reported; its transaction left nothing behind
             self.images.rollback()
+            self.documents.rollback()
             self.report.failed.append((article.origin, _reason(error)))
             return
         (self.report.created if action == "create" else self.report.updated).append(article.origin)
@@ -205,6 +215,10 @@ class Importer:
             note = "saved as a draft: you may not publish here, so submit it for moderation"
             self.report.notes.append((article.origin, note))
         body = self.images.resolve(article.body, article.title)
+        restricted = article.audience != "public"
+        body = self.documents.resolve(
+            body, article.documents, article.origin, restricted=restricted
+        )
         fields = {
             "title": article.title,
             "slug": article.slug,
@@ -234,6 +248,7 @@ class Importer:
         for item in article.body:
             if item["type"] == "image":
                 self.images.uploaded += 1
+        self.documents.plan(article.documents, article.origin)
         self.report.redirects += len(article.old_urls)
 
     def _redirects(self, origin: str, page: Page, urls: list[str]) -> None:

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 
 from bs4 import BeautifulSoup
 
+from . import documents
 from .convert import html_to_blocks
 from .files import SourceTree
 from .folders import (
@@ -49,6 +50,7 @@ def read_article(
     )
     key = str(PurePosixPath(inner).with_suffix(""))
     body, notes = html_to_blocks(root.decode_contents(), lambda src: tree.resolve_link(path, src))
+    docs = documents.mark_links(body, documents.folder_resolver(tree, path), notes)
     return SourceArticle(
         source_id=f"{locale}:{key}",
         locale=locale,
@@ -61,6 +63,7 @@ def read_article(
         old_urls=["/" + path],
         notes=notes,
         origin=path,
+        documents=docs,
     )
 
 

@@ -2,7 +2,8 @@
 
 Readers (``zendesk.py``, ``markdown.py``, ``html.py``) know their format and nothing about Faro's
 pages; the writer (``actions.py``) knows pages and nothing about formats. Bodies are already Faro
-blocks; an image block carries ``{"src": <path in the source tree>}`` until the writer uploads it.
+blocks; an image block carries ``{"src": <path in the source tree>}`` until the writer uploads it,
+and a link to a document ``#faro-document:<path>``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,18 @@ class SourceCategory:
 
 
 @dataclass
+class SourceDocument:
+    """A file an article links to (or, in Zendesk, attaches), not one of its images; links to it
+    in the body are marked ``#faro-document:<path>`` (``documents.py``). ``refused`` is a reason
+    found while reading (an unsafe name or path): the writer reports it without reading."""
+
+    path: str
+    title: str = ""
+    content_type: str = ""
+    refused: str = ""
+
+
+@dataclass
 class SourceArticle:
     source_id: str
     locale: str
@@ -44,6 +57,7 @@ class SourceArticle:
     old_urls: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # conversion warnings for the report
     origin: str = ""
+    documents: list[SourceDocument] = field(default_factory=list)
 
     def source_hash(self) -> str:
         """Changes when anything the source says changes; block ids are Faro's, not the source's."""

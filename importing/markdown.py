@@ -3,18 +3,26 @@
 The body goes through the same parser as the demo content (``kb/demo/markdown_blocks.py``: steps,
 callouts, code, FAQ ``Q:``/``A:``, images, videos), leniently; the HTML it makes for ordinary text
 then goes through ``convert.py``, which sanitises it and lifts out headings, images and lists the
-line parser leaves inside paragraphs. Front matter keys are listed in docs/importing.md.
+line parser leaves inside paragraphs. Front matter keys are listed in docs/importing.md. What
+``export.py`` writes beyond the demo dialect reads back here: ``@steps "Title"`` above numbered
+steps, a screenshot as an image in a step's line, a fenced ``transcript`` right after
+``@video``, ``&quot;``-style escapes in titles, captions and alt text, and relative links to
+files (documents).
 """
 
 from __future__ import annotations
 
 import datetime
 import html
+import re
 from pathlib import Path, PurePosixPath
+
+from bs4 import BeautifulSoup
 
 from kb.blocks import video_embed_url
 from kb.demo.markdown_blocks import ContentError, parse_body
 
+from . import documents
 from .convert import CODE_LANGUAGES, LANGUAGE_ALIASES, block, html_to_blocks, rich_text
 from .files import NotInSource, SourceTree
 from .folders import (
@@ -29,6 +37,7 @@ from .folders import (
 from .items import Bundle, SourceArticle
 
 KIND = "markdown"
+_STEPS_TITLE = re.compile(r'^@steps(?:\s+"(?P<title>.*)")?$')
 
 
 def read(tree: SourceTree, default_locale: str) -> Bundle:
@@ -53,7 +62,9 @@ def read_article(
     key = str(meta.get("translation_key") or PurePosixPath(inner).with_suffix(""))
     audience, groups = audience_of(meta)
     notes: list[str] = []
-    body = convert_blocks(tree, path, parse_body(Path(path), lines, lenient=True), notes)
+    parsed = parse_body(Path(path), _step_titles_apart(lines), lenient=True)
+    body = convert_blocks(tree, path, parsed, notes)
+    docs = documents.mark_links(body, documents.folder_resolver(tree, path), notes)
     return SourceArticle(
         source_id=str(meta.get("id") or f"{locale}:{key}"),
         locale=locale,
@@ -74,6 +85,7 @@ def read_article(
         ],
         notes=notes,
         origin=path,
+        documents=docs,
     )
 
 
@@ -85,8 +97,12 @@ def convert_blocks(tree: SourceTree, path: str, parsed: list[dict], notes: list[
         return tree.resolve_link(path, src)
 
     out: list[dict] = []
+    title = None  # an ``@steps "Title"`` line names the steps that follow
     for item in parsed:
         kind, value = item["type"], item["value"]
+        if kind == "paragraph" and (match := _STEPS_TITLE.match(_text(value))):
+            title = match["title"] or ""
+            continue
         if kind == "paragraph":
             blocks, more = html_to_blocks(value, image_src)
             out += blocks
@@ -95,9 +111,55 @@ def convert_blocks(tree: SourceTree, path: str, parsed: list[dict], notes: list[
             out += _image(value, image_src, notes)
         elif kind == "video":
             out += _video(value, notes)
+        elif kind == "code" and value["language"] == "transcript" and _last(out, "video"):
+            out[-1]["value"]["transcript"] = value["code"]
+        elif kind == "steps":
+            out.append(block(kind, _steps(value, title or "", image_src, notes)))
         else:
             out.append(block(kind, _clean(kind, value, notes)))
+        if title is not None and kind != "steps":
+            notes.append("an '@steps' line not followed by numbered steps was ignored")
+        title = None
     return out
+
+
+def _step_titles_apart(lines: list[str]) -> list[str]:
+    """A blank line after each ``@steps "Title"`` line, so the numbered lines right below it
+    start a list (the line parser starts steps only after a blank line)."""
+    out: list[str] = []
+    for line in lines:
+        out.append(line)
+        if _STEPS_TITLE.match(line.strip()):
+            out.append("")
+    return out
+
+
+def _text(value: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", "", value)).strip()
+
+
+def _last(blocks: list[dict], kind: str) -> bool:
+    return bool(blocks) and blocks[-1]["type"] == kind and not blocks[-1]["value"]["transcript"]
+
+
+def _steps(value: dict, title: str, image_src, notes: list[str]) -> dict:
+    """Numbered steps; an image in a step's line (``1. Click Save. ![](images/save.png)``) is
+    its screenshot."""
+    steps = []
+    for step in value["steps"]:
+        soup = BeautifulSoup(step["value"]["text"], "html.parser")
+        images = soup.find_all("img")
+        for img in images:
+            img.extract()
+        text = re.sub(r"\s+</p>", "</p>", rich_text(str(soup)))  # the space before the image
+        item = {"text": text, "image": None}
+        if images:
+            try:
+                item["image"] = {"src": image_src(images[0].get("src") or "")}
+            except NotInSource as error:
+                notes.append(f"step screenshot not imported ({error})")
+        steps.append(block("item", item))
+    return {"title": title[:120], "steps": steps}
 
 
 def _clean(kind: str, value: dict, notes: list[str]) -> dict:
@@ -109,12 +171,6 @@ def _clean(kind: str, value: dict, notes: list[str]) -> dict:
             "language": language if language in CODE_LANGUAGES else "text",
             "code": value["code"],
         }
-    if kind == "steps":
-        steps = [
-            block("item", {"text": rich_text(s["value"]["text"]), "image": None})
-            for s in value["steps"]
-        ]
-        return {"title": "", "steps": steps}
     if kind == "callout":
         return {"kind": value["kind"], "text": rich_text(value["text"])}
     if kind == "faq":
@@ -123,7 +179,7 @@ def _clean(kind: str, value: dict, notes: list[str]) -> dict:
 
 
 def _image(value: dict, image_src, notes: list[str]) -> list[dict]:
-    alt = value.get("alt") or ""
+    alt = html.unescape(value.get("alt") or "")
     if not value.get("src"):
         notes.append(f"image {value.get('key')!r} refers to a demo illustration; not imported")
         return []
@@ -135,14 +191,19 @@ def _image(value: dict, image_src, notes: list[str]) -> list[dict]:
     alt = alt or PurePosixPath(path).name
     return [
         block(
-            "image", {"src": path, "alt": alt[:200], "caption": (value.get("caption") or "")[:200]}
+            "image",
+            {
+                "src": path,
+                "alt": alt[:200],
+                "caption": html.unescape(value.get("caption") or "")[:200],
+            },
         )
     ]
 
 
 def _video(value: dict, notes: list[str]) -> list[dict]:
     if video_embed_url(value["url"]):
-        title = value.get("title") or "Video"
+        title = html.unescape(value.get("title") or "") or "Video"
         return [block("video", {"url": value["url"], "title": title[:200], "transcript": ""})]
     notes.append(f"video {value['url'][:80]!r} is not YouTube or Vimeo; kept as a link")
     url = html.escape(value["url"], quote=True)

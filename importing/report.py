@@ -19,6 +19,10 @@ class Report:
     groups_created: list[str] = field(default_factory=list)
     images: int = 0
     images_reused: int = 0
+    documents: int = 0
+    documents_reused: int = 0
+    document_kinds: dict[str, int] = field(default_factory=dict)  # extension -> imported
+    documents_refused: list[tuple[str, str, str]] = field(default_factory=list)  # origin, file, why
     redirects: int = 0
     notes: list[tuple[str, str]] = field(default_factory=list)
     pages: dict[str, int] = field(default_factory=dict)  # source id -> page id
@@ -39,6 +43,9 @@ class Report:
             ("categories updated", len(self.categories_updated)),
             ("images uploaded", self.images),
             ("images already in the library", self.images_reused),
+            ("documents uploaded", self.documents),
+            ("documents already in the library", self.documents_reused),
+            ("documents refused", len(self.documents_refused)),
             ("redirects", self.redirects),
             ("customer groups created", len(self.groups_created)),
         ]
@@ -50,6 +57,13 @@ class Report:
         out += [f"  would update: {name}" for name in self.updated if self.dry_run]
         out += [f"  kept editor changes: {name}" for name in self.kept]
         out += [f"  new customer group: {name}" for name in self.groups_created]
+        if self.document_kinds:
+            kinds = ", ".join(f"{kind} {count}" for kind, count in self.document_kinds.items())
+            out.append(f"  documents by kind: {kinds}")
+        out += [
+            f"  REFUSED document {name} ({origin}): {why}"
+            for origin, name, why in self.documents_refused
+        ]
         out += [f"  FAILED {origin}: {reason}" for origin, reason in self.failed]
         out += [f"  note {origin}: {note}" for origin, note in self.notes]
         return out

@@ -10,22 +10,26 @@
 
 Categories and sections become nested category pages, each translation a linked page; a draft
 translation becomes an unpublished draft; ``user_segment_id`` becomes an audience and a customer
-group; every ``html_url`` is remembered for a permanent redirect.
+group; every ``html_url`` is remembered for a permanent redirect. Attachments shown as images are
+images; the others are documents (``documents.py``), linked where the body links them and listed
+under an "Attachments" heading where it does not (as Zendesk shows them).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from django.conf import settings
 from django.utils.text import slugify
 
-from .convert import html_to_blocks
+from . import documents
+from .convert import block, html_to_blocks
 from .files import NotInSource, SourceTree, UnsafeSource
 from .folders import translation_key
-from .items import Bundle, SourceArticle, SourceCategory
+from .items import Bundle, SourceArticle, SourceCategory, SourceDocument
 
 KIND = "zendesk"
 LANGUAGES = {code for code, _ in settings.LANGUAGES}
@@ -139,7 +143,7 @@ class _Reader:
 
     # --- articles ----------------------------------------------------------------------------
     def _article(self, article: dict) -> None:
-        images = self._attachments(article)
+        files, attached = self._attachments(article)
         audience, groups = self._audience(article)
         key = translation_key(KIND, f"article:{article['id']}")
         for locale, translation in self.translations("articles", article).items():
@@ -149,9 +153,10 @@ class _Reader:
                 self.bundle.failures.append((origin, "its section was not imported"))
                 continue
             body, notes = html_to_blocks(
-                translation.get("body") or "", lambda src: self._image_path(src, images)
+                translation.get("body") or "", lambda src: self._image_path(src, files)
             )
             title = str(translation.get("title") or article.get("name") or "").strip()
+            documents = self._documents(body, files, attached, locale, notes)
             self.bundle.articles.append(
                 SourceArticle(
                     source_id=_ref(("article", article["id"]), locale),
@@ -169,28 +174,97 @@ class _Reader:
                     old_urls=_urls(translation.get("html_url")),
                     notes=notes,
                     origin=origin,
+                    documents=documents,
                 )
             )
 
-    def _attachments(self, article: dict) -> dict[str, str]:
-        """``content_url`` (and attachment id) -> path of the saved file in the export."""
+    def _attachments(
+        self, article: dict
+    ) -> tuple[dict[str, str], list[tuple[dict, SourceDocument]]]:
+        """``content_url``, ``relative_path`` and attachment id -> path of the saved file, and
+        every attachment with its document (refused with a reason when its name is unsafe or
+        its file is missing from the export)."""
         found: dict[str, str] = {}
+        attached: list[tuple[dict, SourceDocument]] = []
         listed = self.load(
             f"article_attachments/{article['id']}.json", "article_attachments", False
         )
         for attachment in listed:
-            path = f"attachments/{attachment.get('id')}/{attachment.get('file_name')}"
-            if self.tree.exists(path):
-                found[str(attachment.get("content_url"))] = path
-                found[str(attachment.get("id"))] = path
-        return found
+            name = attachment.get("file_name")
+            ident = attachment.get("id")
+            shown = documents.clean_title(str(attachment.get("display_file_name") or name or ""))
+            problem = documents.unsafe_name(name)
+            if problem is None and not str(ident).isdigit():
+                problem = f"attachment id {str(ident)[:20]!r} is not a number"
+            path = f"attachments/{ident}/{name}" if problem is None else f"attachment {ident}"
+            if problem is None and not self.tree.exists(path):
+                problem = f"{path}: listed, but the file is not in the export"
+            doc = SourceDocument(
+                path=path,
+                title=shown,
+                content_type=str(attachment.get("content_type") or "")[:100],
+                refused=problem or "",
+            )
+            attached.append((attachment, doc))
+            if problem is None:
+                for ref in ("content_url", "relative_path", "id"):
+                    if attachment.get(ref):
+                        found[str(attachment[ref])] = path
+        return found, attached
 
-    def _image_path(self, src: str, images: dict[str, str]) -> str:
-        if src in images:
-            return images[src]
+    def _documents(
+        self,
+        body: list[dict],
+        files: dict[str, str],
+        attached: list[tuple[dict, SourceDocument]],
+        locale: str,
+        notes: list[str],
+    ) -> list[SourceDocument]:
+        """Links in the body to the article's attachments become document links; attachments
+        the body does not link (Zendesk lists them under the article) are listed at its end.
+        Images shown in the body are images, not documents."""
+
+        def resolve(href: str) -> str | None:
+            try:
+                return self._image_path(href, files)
+            except NotInSource:
+                return None
+
+        docs = {d.path: d for d in documents.mark_links(body, resolve, notes)}
+        shown = {b["value"].get("src") for b in body if b["type"] == "image"}
+        shown |= {
+            (s["value"].get("image") or {}).get("src")
+            for b in body
+            if b["type"] == "steps"
+            for s in b["value"]["steps"]
+        }
+        listed = []
+        for attachment, doc in attached:
+            own = faro_locale(str(attachment.get("locale") or "")) in {"", locale}
+            if not own or doc.path in shown:
+                continue
+            if doc.path in docs:
+                docs[doc.path] = doc  # its display name and claimed type
+                continue
+            if _is_image(attachment, doc.path) and not doc.refused:
+                continue  # an image the body does not show: nothing to link
+            docs[doc.path] = doc
+            if not doc.refused and documents.kind_problem(doc.path) is None:
+                href = html.escape(documents.MARK + quote(doc.path, safe=""), quote=True)
+                listed.append(f'<li><a href="{href}">{html.escape(doc.title)}</a></li>')
+        if listed:
+            body.append(
+                block("heading", {"text": documents.heading_for_attachments(locale), "level": "h2"})
+            )
+            body.append(block("paragraph", f"<ul>{''.join(listed)}</ul>"))
+        return list(docs.values())
+
+    def _image_path(self, src: str, files: dict[str, str]) -> str:
+        if src in files:
+            return files[src]
         match = _ATTACHMENT_ID.search(urlparse(src).path)
-        if match and match[1] in images:
-            return images[match[1]]
+        if match and match[1] in files:
+            return files[match[1]]
         raise NotInSource(f"{src[:80]!r}: not among the article's saved attachments")
 
     def _audience(self, article: dict) -> tuple[str, list[str]]:
@@ -232,6 +306,17 @@ def _parents_first(sections: list[dict]) -> list[dict]:
         return level
 
     return sorted(sections, key=lambda s: (depth(s), s.get("position") or 0, s.get("id") or 0))
+
+
+def _is_image(attachment: dict, path: str) -> bool:
+    claimed = str(attachment.get("content_type") or "").lower()
+    return claimed.startswith("image/") and documents.extension(path) in {
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "webp",
+    }
 
 
 def _first_text(body: list[dict]) -> str:

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  note: {note}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Exported {report.articles} articles, {report.categories} categories and "
-                f"{report.images} images to {target}."
+                f"Exported {report.articles} articles, {report.categories} categories, "
+                f"{report.images} images and {report.documents} documents to {target}."
             )
         )
