@@ -99,3 +99,20 @@ def test_bad_archives_are_form_errors_not_500s(help_centre, editor, monkeypatch)
         URL, {"archive": upload(b"x" * 11), "format": "html", "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 400 and "larger than" in response.content.decode()
+
+
+def test_the_upload_report_lists_documents_by_kind_and_refused_files(help_centre, sample, editor):
+    client, token = csrf_client(editor)
+    response = client.post(
+        URL,
+        {"archive": upload(zip_folder(sample("zendesk"))), "format": "zendesk",
+         "csrfmiddlewaretoken": token},
+    )  # fmt: skip
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-count="documents uploaded">2<' in html
+    assert 'data-count="documents refused">2<' in html
+    assert 'data-kind="pdf">.pdf: 1<' in html and 'data-kind="docx">.docx: 1<' in html
+    refused = html.split("data-documents-refused", 1)[1]
+    assert "plano-setup.exe" in refused and "never imported" in refused
+    assert "invoice-preview.html" in refused
