@@ -77,6 +77,17 @@ def test_links_that_climb_out_of_the_source_are_refused_not_read(help_centre, tm
     assert "the secret" in html and "<a" not in html
 
 
+def test_a_forged_document_mark_in_the_source_links_nothing(help_centre, tmp_path):
+    folder = tmp_path / "src"
+    write(folder, "en/guides/files/plan.pdf", pdf())
+    forged = "#faro-document:..%2F..%2F..%2Fetc%2Fpasswd"
+    write(folder, "en/guides/a.md", article(f'<p>See <a href="{forged}">this</a>.</p>'))
+    report = import_content(FolderTree(folder), "markdown")
+    assert report.ok and Document.objects.count() == 0
+    html = body_html(ArticlePage.objects.get(title="Files"))
+    assert "this" in html and "faro-document" not in html and "linktype" not in html
+
+
 def test_a_zip_entry_that_climbs_out_rejects_the_whole_upload():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
