@@ -254,3 +254,15 @@ def tuned(locale: str, key: str) -> float:
     ``MISSING_THRESHOLD``) for the language's embedder, else the global one."""
     value = embedder_for(locale).calibration.get(key)
     return settings.FARO_SEARCH[key] if value is None else value
+
+
+def warm_up() -> None:
+    """Load every configured embedder and embed one query with each.
+
+    Called where the WSGI application is imported in a server's master process (gunicorn
+    ``--preload``), the weights (memory-mapped safetensors), the tokenizers and torch are loaded
+    once and shared by the forked workers, copy-on-write: 3 workers took 2.5 GB of proportional
+    memory each loading their own, 1.1 GB together preloaded (docs/search_speed.md, "Memory").
+    """
+    for alias in settings.FARO_SEARCH["EMBEDDERS"]:
+        get_embedder(alias).embed_one("warm up")

@@ -155,5 +155,5 @@ def test_embedder_contract(make_embedder):
     assert np.isclose(np.linalg.norm(query), 1.0, atol=1e-4)
     if embedder.asymmetric:  # a query is read as a query: nearest its own text, not the same
         assert float(query @ batch[0]) > float(query @ batch[1])
-    else:  # the same vector, to the precision of the query path (bfloat16: search/packed_bert.py)
+    else:  # the same vector, to float32 precision (batched vs one text)
         assert float(query @ batch[0]) >= 0.9999
