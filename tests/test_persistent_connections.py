@@ -51,7 +51,21 @@ def side_state() -> dict:
 
 
 @pytest.fixture
-def persistent(monkeypatch):
+def site_root(db):
+    """Wagtail's root page and default site, which migrations create and a transactional test
+    that ran before this one may have flushed."""
+    from wagtail.models import Locale, Page, Site
+
+    root = Page.get_first_root_node()
+    if root is None:
+        Locale.objects.get_or_create(language_code="en")
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    if not Site.objects.filter(is_default_site=True).exists():
+        Site.objects.create(hostname="localhost", root_page=root, is_default_site=True)
+
+
+@pytest.fixture
+def persistent(monkeypatch, site_root):
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 600)
     assert parallel.side_connection_usable()
     yield
