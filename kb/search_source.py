@@ -99,6 +99,7 @@ class ArticleSource(SearchSource):
         categories = article.get_ancestors().type(CategoryPage).order_by("depth")
         return {
             "locale": article.locale.language_code,
+            "translation_key": str(article.translation_key),
             "title": article.title,
             "summary": article.summary,
             # A path ("integrations/api-webhooks") so a filter on a category covers its children.

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-from . import answerability, answers, parallel, snippets
+from . import answerability, answers, crosslingual, parallel, snippets
 from .backends.base import Hit, Scope, get_keyword_backend, get_vector_backend
 from .backends.postgres import query_memo
 from .embedders import embedder_for, tuned
@@ -123,6 +123,8 @@ class ResultHit:
     snippet: str
     locale: str
     explanation: dict = field(default_factory=dict)
+    # In another language: the visitor's has no version of it ("Also in English").
+    other_language: bool = False
 
 
 @dataclass
@@ -164,6 +166,7 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
     # The query's meaning is worked out on another thread while PostgreSQL works on its words.
     search_too = ratio > 0 and parallel.side_connection_usable()
     semantic = parallel.soon(_semantic, request, scope, search_too, uses_database=search_too)
+    multilingual = _multilingual_vector_soon(request)
 
     # Words the index has never seen are replaced by the closest ones it has (trigrams): the
     # keyword side searches the corrected text and the page offers "did you mean".
@@ -193,12 +196,13 @@ def _search(request: SearchRequest, started: float) -> SearchResult:
     answer = None
     if hits and not missing:
         answer = answers.build_answer(correction or request.query, hits, scope, request.index_name)
+    other = _other_languages(request, scope, multilingual, query_vector)
     return SearchResult(
         query=request.query,
         locale=request.locale,
         semantic_ratio=ratio,
-        total=len(candidates),
-        hits=hits,
+        total=len(candidates) + len(other),
+        hits=crosslingual.merge(hits, other, request.limit, missing),
         did_you_mean=suggestion,
         corrected=bool(correction),
         confidence=round(confidence, 4),
@@ -239,6 +243,27 @@ def _closer_meaning(request, scope, correction, query_vector, sem_hits):
     if max((hit.score for hit in fixed_hits), default=-1.0) > best:
         return fixed_vector, fixed_hits
     return query_vector, sem_hits
+
+
+def _multilingual_vector_soon(request: SearchRequest):
+    """The query in the multilingual space, worked out on the side while the rest runs, when
+    the visitor's language has a model of its own (else its vector is reused: no future)."""
+    if not crosslingual.applies(request):
+        return None
+    xl = crosslingual.multilingual_embedder()
+    if embedder_for(request.locale) is xl:
+        return None
+    return parallel.soon(crosslingual.query_vector, request, None, uses_database=False)
+
+
+def _other_languages(request, scope, multilingual, query_vector) -> list[ResultHit]:
+    """Hits from other languages, for objects the visitor's language has no version of."""
+    if not crosslingual.applies(request):
+        return []
+    vector = (
+        multilingual.result() if multilingual else crosslingual.query_vector(request, query_vector)
+    )
+    return crosslingual.materialise(crosslingual.find(request, scope, vector), request.limit)
 
 
 def _relevant(cand: Candidate, floor: float) -> bool:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from .embedders import tuned
@@ -32,6 +33,8 @@ class ShownHit:
     reason: str = ""
     community: bool = False
     answer_label: str = ""  # "Accepted answer" / "Official answer" for threads that have one
+    # "English" for a result the visitor's language has no version of (search/crosslingual.py)
+    other_language_name: str = ""
 
 
 def words_by_lexeme(query: str, locale: str) -> dict[str, str]:
@@ -93,6 +96,9 @@ def shown_hits(result: SearchResult, hits: list[ResultHit], index_name: str) -> 
     community = {source.name for source in community_sources()}
     shown = []
     for hit in hits:
+        if hit.other_language:
+            shown.append(other_language_hit(hit, result.locale))
+            continue
         why = hit.explanation
         words = list(
             dict.fromkeys(lexemes[t] for t in why.get("matched_terms", ()) if t in lexemes)
@@ -109,3 +115,22 @@ def shown_hits(result: SearchResult, hits: list[ResultHit], index_name: str) -> 
             )
         )
     return shown
+
+
+# Languages whose writers do not capitalise language names ("también en inglés").
+LOWERCASE_LANGUAGE_NAMES = {"es", "fr", "it", "pt", "ca"}
+
+
+def language_name(code: str) -> str:
+    """The language's name in the active language, written as a sentence would write it."""
+    name = str(get_language_info(code)["name_translated"])
+    return name.lower() if (get_language() or "")[:2] in LOWERCASE_LANGUAGE_NAMES else name
+
+
+def other_language_hit(hit: ResultHit, locale: str) -> ShownHit:
+    """A result only another language has: which language, and that it was found by meaning
+    (no typed word can match text in another language)."""
+    reason = _("Not yet available in %(language)s; close in meaning to your question.") % {
+        "language": language_name(locale)
+    }
+    return ShownHit(hit=hit, reason=reason, other_language_name=language_name(hit.locale))

@@ -241,6 +241,10 @@ class HitSerializer(serializers.Serializer):
     )
     locale = serializers.CharField()
     explanation = ExplanationSerializer()
+    other_language = serializers.BooleanField(
+        help_text="In another language than the search's: the visitor's language has no "
+        "version of it. Label it (e.g. 'Also in English')."
+    )
 
 
 class LinkSerializer(serializers.Serializer):

@@ -51,6 +51,8 @@ class Section:
     audience_groups: list[int] = field(default_factory=list)
     boost: float = 0.0
     overview: str = ""  # the whole object's text, for an OVERVIEW section only
+    # Shared by the object's versions in other languages ("" = it has none).
+    translation_key: str = ""
 
     def embedding_text(self) -> str:
         """What the model reads: the object's title gives every section its context."""

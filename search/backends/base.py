@@ -102,6 +102,14 @@ class VectorBackend:
         """Sections nearest to a stored section (for "related articles")."""
         raise NotImplementedError
 
+    def untranslated_nearest(
+        self, vector, scope: Scope, visitor_locale: str, limit: int
+    ) -> list[Hit]:
+        """Sections of ``scope.locale`` nearest to a multilingual ``vector`` (their
+        ``embedding_xl``), among objects with no version in ``visitor_locale``: what a visitor
+        can read only in another language (search/crosslingual.py)."""
+        raise NotImplementedError
+
 
 def get_keyword_backend() -> KeywordBackend:
     return import_string(settings.FARO_SEARCH["KEYWORD_BACKEND"])()

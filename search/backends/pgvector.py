@@ -33,7 +33,30 @@ class PgvectorBackend(VectorBackend):
         query = _vector(vector)
         return self._nearest("%s::vector", [query], scope, limit)
 
-    def _nearest(self, target: str, target_params: list, scope: Scope, limit: int) -> list[Hit]:
+    def untranslated_nearest(
+        self, vector, scope: Scope, visitor_locale: str, limit: int
+    ) -> list[Hit]:
+        """Nearest by the multilingual vector, among objects with no version in
+        ``visitor_locale`` (no row there shares their translation key)."""
+        untranslated = (
+            "NOT EXISTS (SELECT 1 FROM search_searchdocument t WHERE d.translation_key <> '' "
+            "AND t.index_name = d.index_name AND t.source = d.source "
+            "AND t.translation_key = d.translation_key AND t.locale = %s)"
+        )
+        return self._nearest(
+            "%s::vector", [_vector(vector)], scope, limit, "embedding_xl",
+            (untranslated, [visitor_locale]),
+        )  # fmt: skip
+
+    def _nearest(
+        self,
+        target: str,
+        target_params: list,
+        scope: Scope,
+        limit: int,
+        column: str = "embedding",
+        extra: tuple[str, list] = ("TRUE", []),
+    ) -> list[Hit]:
         """The ``limit`` visible sections nearest to ``target`` (SQL for a vector).
 
         The HNSW scan is approximate and can end before it has found ``limit`` visible rows
@@ -42,24 +65,28 @@ class PgvectorBackend(VectorBackend):
         cannot serve): a visitor never gets fewer results than exist because the graph gave up.
         On a small index that costs next to nothing; on a large one it is rare.
         """
-        rows = self._ranked(f"d.embedding <=> {target}", target_params, scope, limit)
+        near = f"d.{column} <=> {target}"
+        rows = self._ranked(near, target_params, scope, limit, column, extra)
         if len(rows) < limit:
-            rows = self._ranked(f"(d.embedding <=> {target}) + 0", target_params, scope, limit)
+            rows = self._ranked(f"({near}) + 0", target_params, scope, limit, column, extra)
         hits = [Hit(r[0], r[1], r[2], r[3], 1.0 - float(r[4])) for r in rows]
         # relaxed_order may return rows slightly out of order: sort by similarity.
         return sorted(hits, key=lambda hit: -hit.score)
 
-    def _ranked(self, distance: str, target_params: list, scope: Scope, limit: int) -> list:
+    def _ranked(
+        self, distance: str, target_params: list, scope: Scope, limit: int, column: str, extra
+    ) -> list:
         where, params = scope_clause(scope)
+        condition, extra_params = extra
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 SELECT d.id, d.object_id, d.source, d.section, {distance} AS distance
                 FROM search_searchdocument d
-                WHERE {where} AND d.embedding IS NOT NULL
+                WHERE {where} AND d.{column} IS NOT NULL AND {condition}
                 ORDER BY {distance} LIMIT %s
                 """,
-                [*target_params, *params, *target_params, limit],
+                [*target_params, *params, *extra_params, *target_params, limit],
             )
             # no distance: the target section has no vector (yet)
             return [row for row in cursor.fetchall() if row[4] is not None]
