@@ -69,7 +69,16 @@ def commit() -> str:
 def log_test_run(report: dict, argv: list[str]) -> Path:
     """Append one line for a test-split run: when, which commit, the command and the figures."""
     path = Path(getattr(settings, "FARO_EVAL_TEST_LOG", "") or DEFAULT_LOG)
-    keep = ("dir", "lang", "mode", "queries", "embedder", "semantic_ratio", "held_out")
+    keep = (
+        "dir",
+        "lang",
+        "query_lang",
+        "mode",
+        "queries",
+        "embedder",
+        "semantic_ratio",
+        "held_out",
+    )
     entry = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit(),

@@ -73,6 +73,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0, help="Seed for --holdout.")
         parser.add_argument("--lang", choices=["en", "es"], default="en", help="Corpus locale.")
         parser.add_argument(
+            "--query-lang",
+            choices=["en", "es"],
+            help="The visitors' language when it is not the corpus's: cross-lingual search "
+            "(e.g. Spanish questions over corpus_en.jsonl). Default: --lang.",
+        )
+        parser.add_argument(
             "--ratio", type=float, help="Semantic ratio for hybrid (default: the setting)."
         )
         parser.add_argument(
@@ -129,7 +135,9 @@ class Command(BaseCommand):
             with _sigterm_as_interrupt(), _production_like(fusion, lang, options["embedder"]):
                 if sweep and ratio is None:
                     ratio = default_ratio(lang)
-                report = self._evaluate(collection, lang, ratio, sweep, compare)
+                report = self._evaluate(
+                    collection, lang, ratio, sweep, compare, options["query_lang"] or lang
+                )
                 report.update(
                     semantic_ratio=report.get(
                         "semantic_ratio", default_ratio(lang) if ratio is None else ratio
@@ -147,6 +155,7 @@ class Command(BaseCommand):
             fusion=fusion,
             dir=str(options["dir"]),
             lang=options["lang"],
+            query_lang=options["query_lang"] or options["lang"],
             docs=len(collection.corpus),
             held_out=collection.held_out,
         )
@@ -188,7 +197,13 @@ class Command(BaseCommand):
         return collection
 
     def _evaluate(
-        self, collection: ev.Collection, lang: str, ratio, sweep: list[float], compare: list[str]
+        self,
+        collection: ev.Collection,
+        lang: str,
+        ratio,
+        sweep: list[float],
+        compare: list[str],
+        query_lang: str,
     ) -> dict:
         queries = {q: collection.queries[q] for q in collection.qrels}
         queries.update(collection.oos)
@@ -196,13 +211,13 @@ class Command(BaseCommand):
         with ev.temporary_index(collection.corpus, lang) as index_name:
             self.stderr.write(f"Running {len(queries)} queries…")
             if not sweep:
-                runs = ev.run_queries(index_name, queries, lang, ratio)
+                runs = ev.run_queries(index_name, queries, query_lang, ratio)
                 report = ev.summarise(runs, collection)
                 report.update(stats.intervals(runs, collection))
                 others = {}
                 for other in compare:
                     self.stderr.write(f"Running them again as {other}…")
-                    others[other] = ev.run_queries(index_name, queries, lang, MODES[other])
+                    others[other] = ev.run_queries(index_name, queries, query_lang, MODES[other])
                 report["paired"] = stats.paired_report(runs, others, collection)
                 return report
             captured: ev.Captured = {}
