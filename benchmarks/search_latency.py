@@ -98,6 +98,8 @@ class Server:
             "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(self.workers),
             "--timeout", "120",
+            # as production should run it: models loaded once in the master (config/wsgi.py)
+            "--preload",
         ]  # fmt: skip
         self.ready_dir = tempfile.mkdtemp(prefix="faro-bench-ready-")
         env = {**os.environ, "BENCH_READY_DIR": self.ready_dir}
