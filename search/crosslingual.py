@@ -11,8 +11,10 @@ At query time the other languages are searched in that space, but only among obj
 version in the visitor's language (their ``translation_key`` has no row in it): a translated
 article is found in the visitor's language by the normal search, never twice. Those hits are
 labelled ("Also in English") and never outrank a good answer in the visitor's language: they
-come after it, or first when the visitor's language has no good answer (docs/search.md,
-"Cross-lingual search", for the figures and how the floor was chosen).
+come after it, or first when the visitor's language has no good answer. A visitor whose own
+model is not the multilingual one (English) needs a second query embedding for this, so their
+search looks further only when their language has no good answer (docs/search.md,
+"Cross-lingual search", for the figures).
 """
 
 from __future__ import annotations

@@ -68,6 +68,12 @@ def test_an_english_visitor_finds_the_spanish_only_article(spanish_only):
     assert ("es", spanish_only.title) in other_language(result)
 
 
+def test_an_english_visitor_with_a_good_english_answer_pays_for_no_second_model(spanish_only):
+    result = run("change your plan", "en")
+    assert result.hits and result.hits[0].title == "Change your plan"
+    assert other_language(result) == []
+
+
 def test_a_translated_article_is_found_in_the_visitors_language_only(help_centre, customer):
     result = run("cambiar mi plan", "es", user=customer)
     titles = [(hit.locale, hit.title) for hit in result.hits]
