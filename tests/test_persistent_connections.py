@@ -16,7 +16,7 @@ from django.db import connection
 from search import parallel
 from tests.factories import ArticlePageFactory, block
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROTATE = (
     "API keys never expire on their own. To rotate an API key, open Settings, then Developer, "

@@ -117,7 +117,7 @@ def test_an_unchanged_section_is_not_written_and_a_metadata_change_writes_only_i
     assert_vocabulary_is_rebuilt_the_same()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_indexing_at_once_neither_collide_nor_lose_counts():
     """Real concurrent transactions on two connections: the same words in every section (every
     worker updates the same vocabulary rows), objects shared between the workers."""
