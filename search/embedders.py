@@ -155,20 +155,16 @@ class SentenceTransformerEmbedder(Embedder):
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Documents, with the model's document prompt if it has one (e5: "passage: ")."""
-        self._set_threads()
-        return self.model.encode_document(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        return self._encode(self.model.encode_document, texts)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Queries (and other short texts compared with each other), with the model's query
         prompt if it has one (e5: "query: ")."""
+        return self._encode(self.model.encode_query, texts)
+
+    def _encode(self, encode, texts: list[str]) -> np.ndarray:
         self._set_threads()
-        return self.model.encode_query(
+        return encode(
             list(texts),
             batch_size=self.batch_size,
             normalize_embeddings=True,
